@@ -1,0 +1,46 @@
+# make demo   from nothing: .venv, pinned dependencies, build, grade the reference and the blank notebook
+# make test   this project's pytest suite
+# make build  assignment/ (student notebook, public tests) and dist/autograder.zip from reference/ and grading.yml
+# make grade SUBMISSIONS=DIR   grade every notebook in DIR into DIR/../grades/grades.csv
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+export PYTHONPATH := $(CURDIR):$(CURDIR)/assignment
+# MNIST: $MNIST_PATH if set, else ../shared/data/mnist.npz if present, else downloaded by the loader
+MNIST_PATH ?= $(wildcard $(CURDIR)/../shared/data/mnist.npz)
+export MNIST_PATH
+
+.PHONY: install build demo test grade bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+build: install
+	$(PY) -m autograder.build
+
+demo: build
+	rm -rf dist/demo && mkdir -p dist/demo/submissions
+	cp dist/mlp_relu_solution.ipynb dist/demo/submissions/reference.ipynb
+	cp assignment/mlp_relu.ipynb dist/demo/submissions/blank.ipynb
+	$(PY) -m autograder.grade dist/demo/submissions --out dist/demo/grades
+	@column -s, -t < dist/demo/grades/grades.csv
+
+test: install
+	$(PY) -m pytest
+
+grade: install
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=DIR"; exit 2; }
+	@test -f dist/autograder.zip || $(MAKE) build
+	$(PY) -m autograder.grade "$(SUBMISSIONS)"
+
+bench: build
+	$(PY) bench/grading.py
+
+clean:
+	rm -rf dist .pytest_cache

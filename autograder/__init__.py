@@ -1,0 +1,1 @@
+"""The autograder: checks, their Otter glue, the build of the zip and batch grading."""

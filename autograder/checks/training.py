@@ -1,0 +1,44 @@
+"""Checks 5 and 6: the grader trains the student's class with the reference's training loop
+(the book's hyperparameters, fixed seeds, training data only) and judges the loss curve and
+the test accuracy. Nothing the notebook trained or saved is used."""
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from mnist_data import load_mnist
+from reference import mlp as ref
+
+from .public import PASS, call, fail, get_defined
+
+
+def train_student(cls, cfg, blas_threads):
+    X_train, y_train, _, _, X_test, y_test = load_mnist()
+    model = call("NeuralNetMLP_ReLU(784, 50, 10)", cls, 784, 50, 10, cfg["model_seed"])
+    with threadpool_limits(blas_threads), np.errstate(all="ignore"):
+        epoch_loss, _, _ = call("training your NeuralNetMLP_ReLU", ref.train, model, X_train, y_train,
+                                None, None, cfg["epochs"], cfg["learning_rate"],
+                                cfg["minibatch_size"], cfg["shuffle_seed"], None)
+        accuracy = float(ref.accuracy(y_test, call("predicting with it", ref.predict, model, X_test)))
+    return epoch_loss, accuracy
+
+
+def run_training(env, cfg, blas_threads=1):
+    cls = get_defined(env, "NeuralNetMLP_ReLU", "class")
+    epoch_loss, accuracy = train_student(cls, cfg, blas_threads)
+    outcomes = {}
+
+    first = np.array(epoch_loss[:cfg["curve_epochs"]])
+    shown = ", ".join(f"{v:.4f}" for v in first)
+    if not np.isfinite(first).all():
+        outcomes["curve"] = fail(f"the training loss became NaN or inf (per-epoch loss: {shown}).")
+    elif not (np.diff(first) < 0).all():
+        outcomes["curve"] = fail(f"the training loss did not fall in every one of the first "
+                                 f"{len(first)} epochs: {shown}.")
+    else:
+        outcomes["curve"] = PASS
+
+    need = cfg["min_test_accuracy"]
+    outcomes["accuracy"] = PASS if accuracy >= need else fail(
+        f"trained by the grader ({cfg['epochs']} epochs, learning rate {cfg['learning_rate']}, "
+        f"minibatches of {cfg['minibatch_size']}), your network reaches {accuracy:.2%} test accuracy; "
+        f"{need:.0%} is needed.")
+    return outcomes
