@@ -29,12 +29,14 @@ def grade_one(notebook, zip_path, out_dir, timeout_s):
     try:
         proc = subprocess.run(cmd, cwd=out_dir, env=env, capture_output=True, text=True, timeout=timeout_s)
         (out_dir / "otter_run.log").write_text(proc.stdout + proc.stderr)
-        results = json.loads((out_dir / "results.json").read_text())
-        status = "graded"
+        results_file = out_dir / "results.json"
+        if results_file.exists():
+            results, status = json.loads(results_file.read_text()), "graded"
+        else:  # otter run itself failed, e.g. on a file that is not a notebook: its last words
+            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            results, status = {"tests": []}, f"not graded: {last}"[:300]
     except subprocess.TimeoutExpired:
         results, status = {"tests": []}, f"timed out after {timeout_s} s"
-    except (OSError, ValueError) as e:
-        results, status = {"tests": []}, f"no results: {e}"
     row = {t["name"]: t.get("score") for t in results.get("tests", []) if "max_score" in t}
     row["total"] = sum(float(v or 0) for v in row.values())
     row["status"] = status
@@ -49,6 +51,7 @@ def find_notebooks(folder):
 def grade_folder(folder, out, zip_path, jobs):
     cfg = config.load()
     checks = list(cfg["checks"])
+    folder, out, zip_path = Path(folder).resolve(), Path(out).resolve(), Path(zip_path).resolve()
     notebooks = find_notebooks(folder)
     timeout_s = cfg["grade_timeout_s"]
     names = [str(nb.relative_to(folder).with_suffix("")).replace(os.sep, "__") for nb in notebooks]
