@@ -37,8 +37,8 @@ def grade_one(notebook, zip_path, out_dir, timeout_s):
             results, status = {"tests": []}, f"not graded: {last}"[:300]
     except subprocess.TimeoutExpired:
         results, status = {"tests": []}, f"timed out after {timeout_s} s"
-    row = {t["name"]: t.get("score") for t in results.get("tests", []) if "max_score" in t}
-    row["total"] = sum(float(v or 0) for v in row.values())
+    row = {t["name"]: float(t.get("score") or 0) for t in results.get("tests", []) if "max_score" in t}
+    row["total"] = sum(row.values())
     row["status"] = status
     row["seconds"] = round(time.monotonic() - start, 1)
     return row
