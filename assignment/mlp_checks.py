@@ -82,7 +82,11 @@ def call(what, fn, *args):
     except (CheckError, TimeoutError):
         raise
     except Exception as e:
-        raise CheckError(f"{what} raised {type(e).__name__}: {e}") from None
+        hint = ""
+        if "truth value of an array" in str(e):
+            hint = (" Python's `max`, `if z > 0` or `and`/`or` work on single numbers only; "
+                    "use NumPy's elementwise functions (np.maximum, np.where, masks) on arrays.")
+        raise CheckError(f"{what} raised {type(e).__name__}: {e}.{hint}") from None
 
 
 def as_array(what, value, shape):
@@ -124,8 +128,27 @@ def _relu_case(relu, z, what):
         where = ("for negative inputs" if (zs < 0).all() else "for 0" if (zs == 0).all()
                  else "for positive inputs" if (zs > 0).all() else "")
         return fail(f"relu({what}) is wrong {where}: for input {describe(np.asarray(z))} it returned "
-                    f"{describe(got)}. ReLU is 0 where z <= 0 and z where z > 0.")
+                    f"{describe(got)}. ReLU is 0 where z <= 0 and z where z > 0.{_relu_hint(np.asarray(z), got)}")
     return None
+
+
+def _relu_hint(z, got):
+    """Name the common wrong relus."""
+    with np.errstate(all="ignore"):
+        g, z = got.astype(float), z.astype(float)
+        if np.issubdtype(got.dtype, np.integer) or got.dtype == bool:
+            return f" It returned integers (dtype {got.dtype}): keep the input's float dtype."
+        if np.array_equal(g, np.abs(z)):
+            return " That is |z|: ReLU is 0, not -z, for negative z."
+        if np.array_equal(g, (z > 0).astype(float)):
+            return " That is a step function, ReLU's derivative, not ReLU."
+        neg = z < 0
+        if neg.any() and np.allclose(g[neg] / z[neg], g[neg][0] / z[neg][0]) and (g[neg] != 0).all():
+            return " It scales negative inputs (a leaky ReLU); ReLU makes them 0."
+        pos = z > 0
+        if pos.any() and np.ptp(g[pos] - z[pos]) < 1e-12 and (g[pos] != z[pos]).all():
+            return f" It is shifted by {float((g[pos] - z[pos])[0]):.3g} for positive inputs."
+    return ""
 
 
 def run_relu(env, cfg):
@@ -177,6 +200,9 @@ def run_forward(model, x, sizes):
     if not isinstance(out, tuple) or len(out) != 2:
         raise CheckError(f"forward should return the pair (a_h, a_out), but returned {describe(out)}.")
     n = x.shape[0]
+    if np.shape(out[0]) == (n, sizes[2]) and np.shape(out[1]) == (n, sizes[1]):
+        raise CheckError(f"forward returned arrays of shapes {np.shape(out[0])} and {np.shape(out[1])}: "
+                         "return (a_h, a_out), the hidden activations first.")
     a_h = as_array("a_h (the first value forward returns)", out[0], (n, sizes[1]))
     a_out = as_array("a_out (the second value forward returns)", out[1], (n, sizes[2]))
     for what, a in (("a_h", a_h), ("a_out", a_out)):
@@ -192,6 +218,14 @@ def run_backward(model, x, a_h, a_out, y, sizes):
                          f"d_loss__d_w_h, d_loss__d_b_h), but returned {describe(out)}.")
     n_features, n_hidden, n_classes = sizes
     shapes = [(n_classes, n_hidden), (n_classes,), (n_hidden, n_features), (n_hidden,)]
+    got_shapes = [np.shape(g) if isinstance(g, (np.ndarray, np.generic)) else None for g in out]
+    if sorted(map(str, got_shapes)) == sorted(map(str, shapes)) and got_shapes != shapes:
+        raise CheckError(f"backward returned gradients of shapes {got_shapes}; expected, in this order, "
+                         f"{shapes}: return (d_loss__dw_out, d_loss__db_out, d_loss__d_w_h, d_loss__d_b_h).")
+    for p, got, want in zip(PARAMS, got_shapes, shapes):
+        if got is not None and len(want) == 2 and got == want[::-1]:
+            raise CheckError(f"the gradient for {p} has shape {got}, the transpose of {p}'s shape {want}: "
+                             "check the order of the factors in np.dot.")
     grads = [as_array(f"the gradient for {p} (value {i + 1} of backward's result)", g, s)
              for i, (p, g, s) in enumerate(zip(PARAMS, out, shapes))]
     for p, g in zip(PARAMS, grads):
@@ -218,13 +252,20 @@ def run_forward_public(env, cfg):
     return {"runs": PASS}
 
 
+def random_activations(rng, n, sizes):
+    """Activations of the right shapes (a_h >= 0 with zeros, a_out in (0, 1)), made without
+    calling the student's forward, so that backward is judged on its own."""
+    a_h = np.maximum(rng.normal(size=(n, sizes[1])), 0)
+    a_out = 1 / (1 + np.exp(-rng.normal(size=(n, sizes[2]))))
+    return a_h, a_out
+
+
 def run_backward_public(env, cfg):
     cls = get_defined(env, "NeuralNetMLP_ReLU", "class")
     rng, sizes = np.random.RandomState(cfg["seed"]), (784, 50, 10)
     model, _ = random_model(cls, sizes, rng)
     x, y = random_batch(rng, cfg["n_examples"], sizes)
-    a_h, a_out = run_forward(model, x, sizes)
-    run_backward(model, x, a_h, a_out, y, sizes)
+    run_backward(model, x, *random_activations(rng, cfg["n_examples"], sizes), y, sizes)
     return {"runs": PASS}
 
 
@@ -241,17 +282,38 @@ def loss_backward_differentiates(a_out, y, n_classes):
     return np.sum((a_out - np.eye(n_classes)[y]) ** 2) / y.shape[0]
 
 
-def numeric_gradient(f, param, eps):
+def numeric_gradient(f, model, name, eps):
+    """Central differences of f() with respect to model.<name>, set anew for each evaluation."""
+    param = np.array(getattr(model, name), dtype=np.float64)
     grad = np.zeros_like(param)
     for i in np.ndindex(param.shape):
-        old = param[i]
-        param[i] = old + eps
-        plus = f()
-        param[i] = old - eps
-        minus = f()
+        old, losses = param[i], []
+        for value in (old + eps, old - eps):
+            param[i] = value
+            setattr(model, name, param.copy())
+            losses.append(f())
         param[i] = old
-        grad[i] = (plus - minus) / (2 * eps)
+        grad[i] = (losses[0] - losses[1]) / (2 * eps)
+    setattr(model, name, param)
     return grad
+
+
+def hint_factor(got, want, n):
+    """Name a gradient that is right but for a constant factor."""
+    denom = float(np.sum(want * want))
+    if denom == 0:
+        return ""
+    c = float(np.sum(got * want)) / denom
+    if not np.allclose(got, c * want, rtol=1e-6, atol=1e-12):
+        return ""
+    named = {2.0: "twice the expected value", 0.5: "half the expected value: is the 2 of the squared "
+             "error's derivative, 2.*(a_out - y_onehot) / n, missing?", float(n): f"{n} (the number of "
+             "examples) times too large: is the division by n = y.shape[0] missing?", 1 / n: f"divided "
+             f"by n = {n} once too often: sum over the examples (np.sum), don't average (np.mean)."}
+    for factor, text in named.items():
+        if np.isclose(c, factor, rtol=1e-6):
+            return f" It is {text}"
+    return f" It is {c:.4g} times the expected value."
 
 
 def run_gradients(env, cfg):
@@ -270,13 +332,14 @@ def run_gradients(env, cfg):
 
     outcomes = {}
     for name, grad in zip(PARAMS, analytic):
-        numeric = numeric_gradient(loss, getattr(model, name), cfg["eps"])
+        numeric = numeric_gradient(loss, model, name, cfg["eps"])
         err = rel_error(grad, numeric)
         key = name.replace("weight", "w").replace("bias", "b")
         outcomes[key] = PASS if err <= cfg["max_rel_error"] else fail(
             f"the gradient for {name} does not match its numeric estimate: relative error {err:.2e} "
             f"(at most {cfg['max_rel_error']:.0e} passes). Analytic {describe(grad)}; "
-            f"numeric {describe(numeric)}. The loss differentiated is sum((a_out - onehot)**2) / n.")
+            f"numeric {describe(numeric)}. The loss differentiated is sum((a_out - onehot)**2) / n."
+            + hint_factor(grad, numeric, cfg["n_examples"]))
     return outcomes
 
 

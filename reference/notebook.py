@@ -1,17 +1,32 @@
 # %% [markdown]
 # # A multi-layer neural network from scratch, then ReLU
 #
-# After Raschka et al., *Machine Learning with PyTorch and Scikit-Learn*, chapter 11: a
-# 784-50-10 multi-layer perceptron for MNIST written in NumPy, with a sigmoid hidden layer, a
-# sigmoid output layer, the mean squared error loss and minibatch gradient descent.
+# This notebook follows chapter 11 of Raschka, Liu and Mirjalili, *Machine Learning with PyTorch
+# and Scikit-Learn* (2022): a multi-layer perceptron (MLP) for handwritten digits, written in
+# NumPy only. Read it top to bottom and run each cell; the first part is given and runs as it
+# is, the last part is yours.
 #
-# **Problem 1.** Switch the hidden layer to the ReLU activation, $\mathrm{ReLU}(z) = \max(0, z)$.
-# You write three things, each marked `...`:
+# **Problem 1.** Switch the hidden layer from the sigmoid to the ReLU activation,
+# $\mathrm{ReLU}(z) = \max(0, z)$. You write three things, each marked `...`:
 # 1. the function `relu(z)`;
 # 2. the line `a_h = ...` in `NeuralNetMLP_ReLU.forward`;
 # 3. the line `d_a_h__d_z_h = ...` (the ReLU derivative) in `NeuralNetMLP_ReLU.backward`.
 #
-# Run the notebook top to bottom. The `grader.check(...)` cells tell you what is still wrong.
+# After each part a `grader.check(...)` cell tells you what is still wrong. When you submit, the
+# autograder runs more checks (see *Submit* at the end).
+
+# %%
+# On Google Colab: install Otter and fetch the helper files (mnist_data.py, mlp_checks.py,
+# tests/) that sit beside this notebook in the assignment folder. Elsewhere this does nothing.
+import sys
+if "google.colab" in sys.modules:
+    import os, subprocess, urllib.request
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "otter-grader==7.0.0"], check=True)
+    FILES_URL = "{{colab_files_url}}"  # your instructor's copy of the assignment folder
+    for name in ["mnist_data.py", "mlp_checks.py", "tests/relu.py", "tests/forward.py", "tests/backward.py"]:
+        if not os.path.exists(name):
+            os.makedirs(os.path.dirname(name) or ".", exist_ok=True)
+            urllib.request.urlretrieve(f"{FILES_URL.rstrip('/')}/{name}", name)
 
 # %%
 # Initialize Otter
@@ -19,29 +34,63 @@ import otter
 grader = otter.Notebook(tests_dir="tests")
 
 import numpy as np
+import matplotlib.pyplot as plt
 from mnist_data import load_mnist, to_float
 
 # %% [markdown]
-# ## The data
+# ## The data: MNIST
 #
-# `load_mnist` reads MNIST from the file named by the `MNIST_PATH` environment variable, or
-# `mnist.npz` next to this notebook, or downloads it from OpenML once (it needs a network then).
-# Pixels stay `uint8` (0..255) to save memory; `to_float` scales a minibatch to $[-1, 1]$.
-# Training set: the first 55,000 official training images; validation: the last 5,000;
-# test: the official 10,000.
+# 70,000 images of handwritten digits, 28 x 28 pixels with values 0..255. `load_mnist` reads it
+# from the file named by the `MNIST_PATH` environment variable, or `mnist.npz` next to this
+# notebook, or else downloads it from OpenML once (as the book does, with scikit-learn's
+# `fetch_openml`) and keeps a copy beside `mnist_data.py`: after that no network is needed.
+#
+# The split is the official one: training = the first 55,000 official training images,
+# validation = the last 5,000, test = the official 10,000. Each image is a row of 784 pixels.
+# Pixels stay `uint8` to save memory; `to_float` scales a minibatch to $[-1, 1]$ as the book
+# does with `((X / 255.) - .5) * 2`.
 
 # %% tags=["otter_ignore"]
 X_train, y_train, X_valid, y_valid, X_test, y_test = load_mnist()
 print("train", X_train.shape, "valid", X_valid.shape, "test", X_test.shape)
 
+fig, ax = plt.subplots(nrows=2, ncols=5, sharex=True, sharey=True, figsize=(8, 3.5))
+for i, axis in enumerate(ax.flatten()):
+    img = X_train[y_train == i][0].reshape(28, 28)
+    axis.imshow(img, cmap="Greys")
+    axis.set_title(str(i))
+ax[0, 0].set_xticks([])
+ax[0, 0].set_yticks([])
+plt.suptitle("One training image of each digit")
+plt.tight_layout()
+plt.show()
+
 # %% [markdown]
-# ## The book's network: sigmoid hidden layer
+# ## The book's network: one sigmoid hidden layer
+#
+# 784 inputs, 50 hidden units, 10 output units (one per digit). For a minibatch `x` of shape
+# `[n_examples, 784]` the **forward pass** computes
+#
+# $$z_h = x W_h^T + b_h, \quad a_h = \sigma(z_h), \quad z_{out} = a_h W_{out}^T + b_{out}, \quad a_{out} = \sigma(z_{out})$$
+#
+# with $\sigma(z) = 1 / (1 + e^{-z})$. The loss is the mean squared error against the one-hot
+# labels. The **backward pass** applies the chain rule from the loss back to each weight; the
+# variable names say which derivative each factor is: `d_loss__d_a_out` is
+# $\partial L / \partial a_{out}$, `d_a_h__d_z_h` is $\partial a_h / \partial z_h$, and so on. The
+# comments give each array's dimensions. `backward` returns the gradient of
+# $L = \frac{1}{n} \sum_{i, k} (a_{out} - y_{onehot})_{ik}^2$ for each parameter; the book's
+# `mse_loss` also averages over the 10 classes, so it is $L / 10$.
 
 # %%
 #| include: sigmoid, int_to_onehot, NeuralNetMLP
 
 # %% [markdown]
-# ## Training and evaluation
+# ## Training: minibatch gradient descent
+#
+# Each epoch shuffles the 55,000 training images and walks through them in minibatches of 100:
+# forward pass, backward pass, then a step of size `learning_rate` against each gradient. The
+# loss and accuracy of an epoch are averaged over its minibatches; the validation accuracy is
+# measured after each epoch.
 
 # %%
 #| include: minibatch_generator, mse_loss, accuracy, predict, train
@@ -55,6 +104,10 @@ print(f"Sigmoid net, test accuracy: {accuracy(y_test, predict(model, X_test)):.2
 # %% [markdown]
 # ## Problem 1: ReLU
 #
+# The sigmoid squashes its input into $(0, 1)$ and its derivative $\sigma(z)(1 - \sigma(z))$ is at
+# most 0.25, so gradients shrink as they flow back through it. ReLU passes positive inputs
+# through unchanged, with derivative 1, and zeroes the rest.
+#
 # ### 1. The activation
 # `relu(z)` takes a NumPy array of any shape (or a scalar) and returns a new array of the same
 # shape and dtype: 0 where $z \le 0$, $z$ where $z > 0$. It must not change its argument.
@@ -67,9 +120,9 @@ grader.check("relu")
 
 # %% [markdown]
 # ### 2. and 3. The network
-# Copy of the book's class with two lines to write: the hidden activation in `forward`, and its
-# derivative in `backward`. The derivative of ReLU is 1 where $z > 0$ and 0 where $z \le 0$;
-# `backward` receives `a_h`, the activation, not `z_h`.
+# A copy of the book's class with two lines to write: the hidden activation in `forward`, and its
+# derivative in `backward`. The derivative of ReLU is 1 where $z > 0$ and 0 where $z \le 0$.
+# `backward` receives `a_h`, the activation, not `z_h`: where is $a_h > 0$?
 
 # %%
 #| include: NeuralNetMLP_ReLU
@@ -81,22 +134,101 @@ grader.check("forward")
 grader.check("backward")
 
 # %% [markdown]
+# ### Check your gradients numerically
+# Central differences, $\frac{L(w + \epsilon) - L(w - \epsilon)}{2 \epsilon}$ for each
+# parameter entry, estimate the gradient without calculus. Compared with what `backward`
+# returns, the relative error $\max \frac{|g_{backward} - g_{numeric}|}{|g_{backward}| + |g_{numeric}|}$
+# should be tiny (below $10^{-6}$) for every parameter. This runs on a small random network
+# (20 inputs, 8 hidden units, 5 classes) so that it takes a moment only.
+
+# %%
+from mlp_checks import gradient_check_report
+gradient_check_report(NeuralNetMLP_ReLU)
+
+# %% [markdown]
 # ### Train the ReLU network
 # With your three parts right it reaches about 96% test accuracy in {{training.epochs}} epochs.
-# The autograder trains your class itself with this loop and these settings (and fixed seeds),
-# and needs at least {{training.min_test_accuracy}} test accuracy.
+# The autograder trains your class itself with this loop and these settings (and its own fixed
+# seeds), and needs at least {{training.min_test_accuracy_pct}} test accuracy.
 
 # %% tags=["otter_ignore"]
-model_relu = NeuralNetMLP_ReLU(num_features=28*28, num_hidden=50, num_classes=10)
-epoch_loss_relu, epoch_train_acc_relu, epoch_valid_acc_relu = train(
-    model_relu, X_train, y_train, X_valid, y_valid, num_epochs={{training.epochs}}, learning_rate=0.1)
-print(f"ReLU net, test accuracy: {accuracy(y_test, predict(model_relu, X_test)):.2%}")
+try:
+    model_relu = NeuralNetMLP_ReLU(num_features=28*28, num_hidden=50, num_classes=10)
+    epoch_loss_relu, epoch_train_acc_relu, epoch_valid_acc_relu = train(
+        model_relu, X_train, y_train, X_valid, y_valid, num_epochs={{training.epochs}}, learning_rate=0.1)
+    print(f"ReLU net, test accuracy: {accuracy(y_test, predict(model_relu, X_test)):.2%}")
+except Exception as e:  # the stubs are not filled in yet
+    model_relu = None
+    print(f"Training the ReLU net failed ({type(e).__name__}: {e}): make the checks above pass first.")
+
+# %% [markdown]
+# ### Sigmoid and ReLU side by side
+
+# %% tags=["otter_ignore"]
+if model_relu is not None:
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    epochs = np.arange(1, len(epoch_loss) + 1)
+    ax[0].plot(epochs, epoch_loss, label="sigmoid")
+    ax[0].plot(epochs, epoch_loss_relu, label="ReLU")
+    ax[0].set_xlabel("Epoch")
+    ax[0].set_ylabel("Mean squared error (training)")
+    ax[0].legend()
+    for name, train_acc, valid_acc in [("sigmoid", epoch_train_acc, epoch_valid_acc),
+                                       ("ReLU", epoch_train_acc_relu, epoch_valid_acc_relu)]:
+        ax[1].plot(epochs, train_acc, label=f"{name}: training")
+        ax[1].plot(epochs, valid_acc, "--", label=f"{name}: validation")
+    ax[1].set_xlabel("Epoch")
+    ax[1].set_ylabel("Accuracy")
+    ax[1].legend()
+    plt.tight_layout()
+    plt.show()
+
+# %% [markdown]
+# ### What the ReLU network gets wrong
+# Misclassified test digits, with the true label `t` and the prediction `p`.
+
+# %% tags=["otter_ignore"]
+if model_relu is not None:
+    predicted = predict(model_relu, X_test)
+    wrong = np.flatnonzero(predicted != y_test)[:25]
+    fig, ax = plt.subplots(nrows=5, ncols=5, sharex=True, sharey=True, figsize=(7, 7.5))
+    for axis, i in zip(ax.flatten(), wrong):
+        axis.imshow(X_test[i].reshape(28, 28), cmap="Greys", interpolation="nearest")
+        axis.set_title(f"{i}) t: {y_test[i]} p: {predicted[i]}")
+    ax[0, 0].set_xticks([])
+    ax[0, 0].set_yticks([])
+    plt.tight_layout()
+    plt.show()
+
+# %% [markdown]
+# ### What the hidden units look at
+# Each of the 50 hidden units has one weight per pixel: shown as an image, red where a bright
+# pixel raises the unit's input, blue where it lowers it.
+
+# %% tags=["otter_ignore"]
+if model_relu is not None:
+    fig, ax = plt.subplots(nrows=5, ncols=10, figsize=(12, 6.5))
+    for axis, w in zip(ax.flatten(), model_relu.weight_h):
+        limit = np.abs(w).max()
+        axis.imshow(w.reshape(28, 28), cmap="seismic", vmin=-limit, vmax=limit)
+        axis.set_xticks([])
+        axis.set_yticks([])
+    plt.suptitle("Hidden-layer weights of the ReLU network")
+    plt.tight_layout()
+    plt.show()
 
 # %% [markdown]
 # ## Submit
-# Save the notebook, run the cell below, and upload the `.zip` it writes to Gradescope.
-# The autograder runs the hidden checks too: the numeric gradient check on new data, the
-# training curve and the test accuracy.
+#
+# 1. Save the notebook (File > Save).
+# 2. Run the cell below. It writes a `.zip` file next to this notebook.
+# 3. Upload that `.zip` (or the `.ipynb` itself) to the assignment on Gradescope.
+#
+# The autograder runs your notebook's code, then checks `relu`, compares `forward` and `backward`
+# with its own solution on random inputs, checks every gradient numerically on new random data,
+# trains your `NeuralNetMLP_ReLU` itself ({{training.epochs}} epochs, fixed seeds) and measures
+# the test accuracy. It uses your `relu` and `NeuralNetMLP_ReLU`, not the models trained
+# above, so nothing here needs to finish before you submit.
 
 # %% tags=["otter_ignore"]
 grader.export(pdf=False, run_tests=False)

@@ -34,15 +34,21 @@ def autograder_zip(cfg, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def graded(notebooks, autograder_zip, tmp_path_factory):
+def graded(grading_run):
+    """{submission name: row of grades.csv}"""
+    return grading_run[0]
+
+
+@pytest.fixture(scope="session")
+def grading_run(notebooks, autograder_zip, tmp_path_factory):
     """Every catalogue notebook, the blank one and the reference a second time, graded through
-    `otter run` on the built zip, as `make grade` does. {name: row}."""
+    `otter run` on the built zip, as `make grade` does: ({name: row}, output folder)."""
     solution, student = notebooks
     folder = tmp_path_factory.mktemp("submissions")
     for sub in BUGGY + CORRECT:
         nbformat.write(sub.notebook(solution), folder / f"{sub.name}.ipynb")
     nbformat.write(student, folder / "blank.ipynb")
     shutil.copy(folder / "reference.ipynb", folder / "reference_again.ipynb")
-    names, rows = grade.grade_folder(folder, tmp_path_factory.mktemp("grades"), autograder_zip,
-                                     jobs=os.cpu_count() or 1)
-    return dict(zip(names, rows))
+    out = tmp_path_factory.mktemp("grades")
+    names, rows = grade.grade_folder(folder, out, autograder_zip, jobs=os.cpu_count() or 1)
+    return dict(zip(names, rows)), out

@@ -5,7 +5,7 @@ from mlp_checks import check_case
 OK_FORMAT = False  # Otter's exception-based format
 
 name = "backward"
-CONFIG = {'timeout_s': 10, 'seed': 3003, 'n_examples': 64, 'rtol': 1e-06, 'atol': 1e-08}
+CONFIG = {'visibility': 'visible', 'timeout_s': 10, 'seed': 3003, 'n_examples': 64, 'rtol': 1e-06, 'atol': 1e-08}
 
 
 @test_case(name="backward: runs", points=0.5, hidden=False)

@@ -5,7 +5,7 @@ from mlp_checks import check_case
 OK_FORMAT = False  # Otter's exception-based format
 
 name = "forward"
-CONFIG = {'timeout_s': 10, 'seed': 2002, 'n_examples': 64, 'rtol': 1e-06, 'atol': 1e-08}
+CONFIG = {'visibility': 'visible', 'timeout_s': 10, 'seed': 2002, 'n_examples': 64, 'rtol': 1e-06, 'atol': 1e-08}
 
 
 @test_case(name="forward: runs", points=0.5, hidden=False)

@@ -5,7 +5,7 @@ from mlp_checks import check_case
 OK_FORMAT = False  # Otter's exception-based format
 
 name = "relu"
-CONFIG = {'timeout_s': 10, 'seed': 1001}
+CONFIG = {'visibility': 'visible', 'timeout_s': 10, 'seed': 1001}
 
 
 @test_case(name="relu: values", points=1, hidden=False)
