@@ -316,8 +316,8 @@ def hint_factor(got, want, n):
     return f" It is {c:.4g} times the expected value."
 
 
-def run_gradients(env, cfg):
-    cls = get_defined(env, "NeuralNetMLP_ReLU", "class")
+def gradient_errors(cls, cfg):
+    """{parameter: (analytic, numeric, relative error)} for the student's class on small random data."""
     rng, sizes = np.random.RandomState(cfg["seed"]), tuple(cfg["sizes"])
     model, params = random_model(cls, sizes, rng)
     for _ in range(1000):  # keep every hidden pre-activation away from ReLU's kink at 0
@@ -330,10 +330,17 @@ def run_gradients(env, cfg):
     def loss():
         return loss_backward_differentiates(run_forward(model, x, sizes)[1], y, sizes[2])
 
-    outcomes = {}
+    errors = {}
     for name, grad in zip(PARAMS, analytic):
         numeric = numeric_gradient(loss, model, name, cfg["eps"])
-        err = rel_error(grad, numeric)
+        errors[name] = (grad, numeric, rel_error(grad, numeric))
+    return errors
+
+
+def run_gradients(env, cfg):
+    cls = get_defined(env, "NeuralNetMLP_ReLU", "class")
+    outcomes = {}
+    for name, (grad, numeric, err) in gradient_errors(cls, cfg).items():
         key = name.replace("weight", "w").replace("bias", "b")
         outcomes[key] = PASS if err <= cfg["max_rel_error"] else fail(
             f"the gradient for {name} does not match its numeric estimate: relative error {err:.2e} "
@@ -341,6 +348,21 @@ def run_gradients(env, cfg):
             f"numeric {describe(numeric)}. The loss differentiated is sum((a_out - onehot)**2) / n."
             + hint_factor(grad, numeric, cfg["n_examples"]))
     return outcomes
+
+
+def gradient_check_report(cls, seed=0, sizes=(20, 8, 5), n_examples=10, eps=1e-5):
+    """For students: print the relative error of each gradient of `cls`'s backward against
+    central differences of L = sum((a_out - onehot)**2) / n, on a small random network."""
+    cfg = {"seed": seed, "sizes": sizes, "n_examples": n_examples, "eps": eps, "kink_margin": 1e-3}
+    try:
+        errors = gradient_errors(cls, cfg)
+    except CheckError as e:
+        print(f"Cannot check the gradients yet: {e}")
+        return None
+    for name, (_, _, err) in errors.items():
+        verdict = "ok" if err < 1e-6 else "suspicious" if err < 1e-3 else "WRONG"
+        print(f"{name:10s} relative error {err:.2e}  {verdict}")
+    return {name: err for name, (_, _, err) in errors.items()}
 
 
 PUBLIC_CHECKS = {"relu": run_relu, "forward": run_forward_public,

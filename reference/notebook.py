@@ -168,15 +168,15 @@ except Exception as e:  # the stubs are not filled in yet
 if model_relu is not None:
     fig, ax = plt.subplots(1, 2, figsize=(11, 4))
     epochs = np.arange(1, len(epoch_loss) + 1)
-    ax[0].plot(epochs, epoch_loss, label="sigmoid")
-    ax[0].plot(epochs, epoch_loss_relu, label="ReLU")
+    ax[0].plot(epochs, epoch_loss, color="C0", label="sigmoid")
+    ax[0].plot(epochs, epoch_loss_relu, color="C1", label="ReLU")
     ax[0].set_xlabel("Epoch")
     ax[0].set_ylabel("Mean squared error (training)")
     ax[0].legend()
-    for name, train_acc, valid_acc in [("sigmoid", epoch_train_acc, epoch_valid_acc),
-                                       ("ReLU", epoch_train_acc_relu, epoch_valid_acc_relu)]:
-        ax[1].plot(epochs, train_acc, label=f"{name}: training")
-        ax[1].plot(epochs, valid_acc, "--", label=f"{name}: validation")
+    for color, name, train_acc, valid_acc in [("C0", "sigmoid", epoch_train_acc, epoch_valid_acc),
+                                              ("C1", "ReLU", epoch_train_acc_relu, epoch_valid_acc_relu)]:
+        ax[1].plot(epochs, train_acc, color=color, label=f"{name}: training")
+        ax[1].plot(epochs, valid_acc, "--", color=color, label=f"{name}: validation")
     ax[1].set_xlabel("Epoch")
     ax[1].set_ylabel("Accuracy")
     ax[1].legend()
