@@ -1,10 +1,14 @@
-"""Grading time and peak memory of the reference notebook through `otter run` on the built zip,
-under Gradescope's default limits (768 MB, half a CPU: ../shared/tools/gradescope-limits) and
-unconstrained, side by side in one run.
+"""Grading figures, side by side in one run:
+- the reference notebook through `otter run` on the built zip, under Gradescope's default
+  limits (768 MB, half a CPU: ../shared/tools/gradescope-limits) and unconstrained;
+- the book's original pipeline (bench/book_pipeline.py), the comparison anchor, the same two ways;
+- a batch of N notebooks made from the catalogue of buggy and correct submissions, graded by
+  `make grade`'s code on all of this machine's cores.
 
-    make bench        (or: python bench/grading.py [--repeat N])
+    make bench        (or: python bench/grading.py [--batch 100] [--skip-batch])
 """
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -14,36 +18,63 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMITS = ROOT.parent / "shared" / "tools" / "gradescope-limits"
-THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'assignment'}"}
 
 
-def grade(notebook, limited):
-    import os
-    with tempfile.TemporaryDirectory() as out:
-        cmd = [sys.executable, "-m", "otter", "run", "--no-logo", "-a", str(ROOT / "dist" / "autograder.zip"),
-               "-o", out, str(notebook)]
-        # the wrapper measures peak memory either way; --mem-mb/--cpu high = no real limit
-        wrap = [str(LIMITS)] + ([] if limited else ["--mem-mb", "100000", "--cpu", "2"]) + ["--"]
+def measure(cmd, limited, cwd):
+    """(seconds, peak MB, exit code, stdout) of cmd, limited or not; gradescope-limits measures both."""
+    wrap = [str(LIMITS)] + ([] if limited else ["--mem-mb", "100000", "--cpu", "2"]) + ["--"]
+    start = time.monotonic()
+    proc = subprocess.run(wrap + cmd, cwd=cwd, env=dict(os.environ, **THREADS), capture_output=True, text=True)
+    seconds = time.monotonic() - start
+    peak = re.search(r"peak_mb=(\S+).*oom_killed=(\S+)", proc.stderr)
+    killed = " (killed: out of memory)" if peak and peak.group(2) == "yes" else ""
+    return seconds, (peak.group(1) if peak else "?") + killed, proc.returncode, proc.stdout
+
+
+def batch(n, jobs):
+    import nbformat
+
+    from autograder import build, config, grade
+    from tests.submissions import BUGGY, CORRECT
+
+    solution, _ = build.build_notebooks(config.load())
+    catalogue = BUGGY + CORRECT
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "subs"
+        folder.mkdir()
+        for i in range(n):
+            sub = catalogue[i % len(catalogue)]
+            nbformat.write(sub.notebook(solution), folder / f"{i:03d}_{sub.name}.ipynb")
         start = time.monotonic()
-        proc = subprocess.run(wrap + cmd, cwd=out, env=dict(os.environ, **THREADS), capture_output=True, text=True)
-        seconds = time.monotonic() - start
-        score = re.search(r"Total Score: ([\d.]+) / ([\d.]+)", proc.stdout)
-        peak = re.search(r"peak_mb=(\S+)", proc.stderr)
-    return seconds, peak.group(1) if peak else "?", f"{score.group(1)}/{score.group(2)}" if score else "none"
+        _, rows = grade.grade_folder(folder, Path(tmp) / "grades", ROOT / "dist" / "autograder.zip", jobs)
+        return time.monotonic() - start, sum(r["status"] == "graded" for r in rows)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--batch", type=int, default=100, help="notebooks in the batch")
+    parser.add_argument("--skip-batch", action="store_true")
     args = parser.parse_args()
-    notebook = ROOT / "dist" / "mlp_relu_solution.ipynb"
     if not (ROOT / "dist" / "autograder.zip").exists():
         sys.exit("run `make build` first")
-    print(f"{'reference notebook, otter run':32s} {'seconds':>8s} {'peak MB':>8s}  score")
-    for limited, label in ((True, "Gradescope limits (768 MB, 0.5 CPU)"), (False, "unconstrained")):
-        for _ in range(args.repeat):
-            seconds, peak, score = grade(notebook, limited)
-            print(f"{label:32s} {seconds:8.1f} {peak:>8s}  {score}", flush=True)
+    with tempfile.TemporaryDirectory() as out:
+        grade_ref = [sys.executable, "-m", "otter", "run", "--no-logo", "-a",
+                     str(ROOT / "dist" / "autograder.zip"), "-o", out, str(ROOT / "dist" / "mlp_relu_solution.ipynb")]
+        book = [sys.executable, str(ROOT / "bench" / "book_pipeline.py")]
+        print(f"{'what':58s} {'seconds':>8s}  peak MB")
+        for label, cmd in (("reference notebook, otter run", grade_ref), ("book's pipeline (anchor)", book)):
+            for limited, where in ((True, "Gradescope limits (768 MB, 0.5 CPU)"), (False, "unconstrained")):
+                seconds, peak, rc, stdout = measure(cmd, limited, out)
+                score = re.search(r"Total Score: ([\d.]+) / ([\d.]+)", stdout)
+                extra = f"  score {score.group(1)}/{score.group(2)}" if score else f"  exit {rc}" if rc else ""
+                print(f"{label + ', ' + where:58s} {seconds:8.1f}  {peak}{extra}", flush=True)
+    if not args.skip_batch:
+        jobs = os.cpu_count() or 1
+        seconds, graded = batch(args.batch, jobs)
+        print(f"{f'batch of {args.batch} catalogue notebooks, {jobs} jobs (make grade)':58s} {seconds:8.1f}  "
+              f"({graded} graded, {seconds / args.batch:.1f} s per notebook)")
 
 
 if __name__ == "__main__":

@@ -42,23 +42,3 @@ def test_catalogue_summary(cfg, graded, capsys):
     with capsys.disabled():
         print(f"\ncatalogue: {caught}/{len(BUGGY)} buggy caught, {full}/{len(CORRECT)} correct at full marks")
     assert caught == len(BUGGY) and full == len(CORRECT)
-
-
-def test_grade_command_with_relative_paths(notebooks, autograder_zip, tmp_path, monkeypatch, capsys):
-    """`make grade` as a user types it: relative folders, a table printed, grades.csv written."""
-    import csv
-
-    import nbformat
-
-    from autograder import grade
-
-    (tmp_path / "subs").mkdir()
-    nbformat.write(notebooks[1], tmp_path / "subs" / "blank.ipynb")
-    (tmp_path / "subs" / "broken.ipynb").write_text("{ not json")
-    monkeypatch.chdir(tmp_path)
-    grade.main(["subs", "--out", "out", "--autograder", str(autograder_zip)])
-    rows = {r["submission"]: r for r in csv.DictReader(open(tmp_path / "out" / "grades.csv"))}
-    assert set(rows) == {"blank", "broken"}
-    assert rows["blank"]["status"] == "graded" and float(rows["blank"]["total"]) == 0
-    assert float(rows["broken"]["total"]) == 0 and rows["broken"]["status"] != "graded"
-    assert "blank" in capsys.readouterr().out
