@@ -165,7 +165,8 @@ def build_zip(cfg, mnist_path, out):
     shutil.copy(ASSIGNMENT / "mnist_data.py", stage / "mnist_data.py")
     shutil.copy(mnist_path, stage / "mnist.npz")  # Gradescope has no network
     (stage / "requirements.txt").write_text("\n".join(pinned(GRADER_PACKAGES)) + "\n")
-    (stage / "otter_config.json").write_text(json.dumps({"lang": "python"}))
+    (stage / "otter_config.json").write_text(json.dumps(
+        {"lang": "python", "plugins": ["autograder.otter_plugin.CleanProcessGrading"]}))
 
     cwd = os.getcwd()
     os.chdir(stage)
@@ -181,8 +182,13 @@ def build_zip(cfg, mnist_path, out):
 
 
 GRADESCOPE_BEFORE = """\
-# added by autograder/build.py: one BLAS thread (at half a CPU two threads are slower)
+# added by autograder/build.py: one BLAS thread (at half a CPU two threads are slower); the
+# grader's package importable for Otter's plugin; the student's code runs as `nobody`, which may
+# run Python under /root but read nothing of /autograder (tests, reference, results)
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+export PYTHONPATH=/autograder/source/files${PYTHONPATH:+:$PYTHONPATH}
+chmod o+x /root
+chmod -R go-rwx /autograder
 """
 GRADESCOPE_AFTER = """
 # added by autograder/build.py: per-check visibility from grading.yml, and a results file even

@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from . import config
-from .gradescope_results import finalize
+from .gradescope_results import diagnose, fallback, finalize
 
 ROOT = Path(__file__).resolve().parent.parent
 THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -103,11 +103,11 @@ def grade_one(name, notebook, students, zip_path, out, timeout_s, cfg, regrade=F
     (out_dir / "results.json").unlink(missing_ok=True)
     start = time.monotonic()
     status = run_otter(notebook.resolve(), zip_path, out_dir, timeout_s) if notebook else "no .ipynb in the submission"
-    results = {"tests": []}
     if status == "graded":
         results = finalize(json.loads((out_dir / "results.json").read_text()), cfg)
-    else:
-        results["output"] = f"Not graded: {status}"
+    else:  # what Gradescope would show: the diagnosis of the file, or why grading stopped
+        results = fallback(cfg, (diagnose(notebook) if notebook else "") or f"Not graded: {status}")
+        (out_dir / "results.json").write_text(json.dumps(results, indent=2))
     scores = {t["name"]: float(t.get("score") or 0) for t in results["tests"] if "max_score" in t}
     row = {"submission": name, "students": students, **{c: scores.get(c, 0.0) for c in cfg["checks"]},
            "total": round(sum(scores.get(c, 0.0) for c in cfg["checks"]), 4), "status": status,

@@ -142,7 +142,7 @@ grader.check("backward")
 # should be tiny (below $10^{-6}$) for every parameter. This runs on a small random network
 # (20 inputs, 8 hidden units, 5 classes) so that it takes a moment only.
 
-# %%
+# %% tags=["otter_ignore"]
 from mlp_checks import gradient_check_report
 gradient_check_report(NeuralNetMLP_ReLU)
 

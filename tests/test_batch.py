@@ -43,21 +43,34 @@ def test_gradescope_export_with_a_hang_and_an_unreadable_file(notebooks, autogra
     (export / "submission_4" / "mlp_relu.ipynb").write_text("{ not json")
 
     monkeypatch.chdir(tmp_path)
-    grade.main(["export", "--out", "grades", "--autograder", str(autograder_zip), "--timeout", "60"])
+    grade.main(["export", "--out", "grades", "--autograder", str(autograder_zip), "--timeout", "240"])
     rows = {r["submission"]: r for r in csv.DictReader(open(tmp_path / "grades" / "grades.csv"))}
     assert set(rows) == {f"submission_{i}" for i in range(1, 5)}
     assert rows["submission_1"]["students"] == "Ada Correct <ada@example.edu>"
     assert float(rows["submission_1"]["total"]) == 20 and rows["submission_1"]["status"] == "graded"
     assert 0 < float(rows["submission_2"]["total"]) < 20
-    assert rows["submission_3"]["status"] == "timed out after 60.0 s" and float(rows["submission_3"]["total"]) == 0
+    # the hanging cell is stopped after the sandbox's cell_timeout_s and the rest is graded
+    assert rows["submission_3"]["status"] == "graded" and float(rows["submission_3"]["total"]) == 20
     assert rows["submission_4"]["status"].startswith("not graded") and "JSON" in rows["submission_4"]["status"]
 
     feedback = (tmp_path / "grades" / "submission_2" / "feedback.txt").read_text()
     assert "Bob Buggy" in feedback and "did you use `>=`?" in feedback
-    assert "Not graded" in (tmp_path / "grades" / "submission_3" / "feedback.txt").read_text()
+    assert "did not finish within" in (tmp_path / "grades" / "submission_3" / "feedback.txt").read_text()
+    assert "not valid JSON" in (tmp_path / "grades" / "submission_4" / "feedback.txt").read_text()
     assert (tmp_path / "grades" / "summary.png").read_bytes()[:4] == b"\x89PNG"
     out = capsys.readouterr()
-    assert "4/4 done, 2 not graded" in out.err
+    assert "4/4 done, 1 not graded" in out.err
 
     grade.main(["export", "--out", "grades", "--autograder", str(autograder_zip)])  # again: nothing to do
     assert capsys.readouterr().out.count("(already graded)") == 4
+
+
+def test_a_submission_past_the_time_limit_costs_only_its_row(notebooks, autograder_zip, tmp_path):
+    import nbformat
+    nbformat.write(notebooks[0], tmp_path / "slow.ipynb")
+    (tmp_path / "broken.ipynb").write_text("[]")
+    names, rows = grade.grade_folder(tmp_path, tmp_path / "grades", autograder_zip, jobs=2, timeout_s=3)
+    by_name = dict(zip(names, rows))
+    assert by_name["slow"]["status"] == "timed out after 3 s" and by_name["slow"]["total"] == 0
+    assert by_name["broken"]["status"] != "graded"
+    assert "Not graded: timed out" in (tmp_path / "grades" / "slow" / "feedback.txt").read_text()

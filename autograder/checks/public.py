@@ -82,10 +82,14 @@ def call(what, fn, *args):
         raise
     except Exception as e:
         hint = ""
+        # an error from the student's own process arrives as "ExceptionType: message"
+        if type(e).__name__ == "StudentProcessDied":
+            raise CheckError(f"{what}: {e}") from None
+        raised = str(e) if type(e).__name__ == "RemoteError" else f"{type(e).__name__}: {e}"
         if "truth value of an array" in str(e):
             hint = (" Python's `max`, `if z > 0` or `and`/`or` work on single numbers only; "
                     "use NumPy's elementwise functions (np.maximum, np.where, masks) on arrays.")
-        raise CheckError(f"{what} raised {type(e).__name__}: {e}.{hint}") from None
+        raise CheckError(f"{what} raised {raised}.{hint}") from None
 
 
 def as_array(what, value, shape):
