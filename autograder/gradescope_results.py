@@ -54,9 +54,13 @@ def diagnose(path):
 
 
 def finalize(results, cfg):
-    """Results dict -> results dict with per-check visibility (Otter sets one for all)."""
+    """Results dict -> results dict with per-check visibility (Otter sets one for all).
+
+    Otter's "Public Tests" entry goes: it reports "All test cases passed!" for a check with no
+    public case even when its hidden cases failed, and each check's own entry says it all."""
     checks = cfg["checks"]
-    for test in results.get("tests", []):
+    results["tests"] = [t for t in results.get("tests", []) if t.get("name") != "Public Tests"]
+    for test in results["tests"]:
         if test.get("name") in checks:
             test["visibility"] = checks[test["name"]].get("visibility", "visible")
     return results

@@ -2,6 +2,7 @@
 - the reference notebook through `otter run` on the built zip, under Gradescope's default
   limits (768 MB, half a CPU: ../shared/tools/gradescope-limits) and unconstrained;
 - the book's original pipeline (bench/book_pipeline.py), the comparison anchor, the same two ways;
+- bad inputs (a hanging cell, a hanging forward, memory bombs) under Gradescope's limits;
 - a batch of N notebooks made from the catalogue of buggy and correct submissions, graded by
   `make grade`'s code on all of this machine's cores.
 
@@ -52,10 +53,30 @@ def batch(n, jobs):
         return time.monotonic() - start, sum(r["status"] == "graded" for r in rows)
 
 
+def bad_inputs(names, out):
+    """Grade some of tests/bad_inputs.py under Gradescope's limits: (name, seconds, peak, score)."""
+    from autograder import build, config
+    from tests.bad_inputs import BAD
+
+    solution, student = build.build_notebooks(config.load())
+    for bad in (b for b in BAD if b.name in names):
+        path = Path(out) / bad.name / bad.filename
+        path.parent.mkdir(parents=True)
+        path.write_bytes(bad.make(solution, student))
+        cmd = [sys.executable, "-m", "otter", "run", "--no-logo", "-a", str(ROOT / "dist" / "autograder.zip"),
+               "-o", str(path.parent), str(path)]
+        seconds, peak, rc, stdout = measure(cmd, True, path.parent)
+        score = re.search(r"Total Score: ([\d.]+) / ([\d.]+)", stdout)
+        yield bad.name, seconds, peak, f"{score.group(1)}/{score.group(2)}" if score else f"exit {rc}"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--batch", type=int, default=100, help="notebooks in the batch")
     parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--bad", nargs="*", default=["hanging_cell", "hanging_forward", "memory_bomb_cell",
+                                                     "memory_bomb_relu"],
+                        help="bad inputs (tests/bad_inputs.py) to grade under Gradescope's limits")
     args = parser.parse_args()
     if not (ROOT / "dist" / "autograder.zip").exists():
         sys.exit("run `make build` first")
@@ -70,6 +91,9 @@ def main():
                 score = re.search(r"Total Score: ([\d.]+) / ([\d.]+)", stdout)
                 extra = f"  score {score.group(1)}/{score.group(2)}" if score else f"  exit {rc}" if rc else ""
                 print(f"{label + ', ' + where:58s} {seconds:8.1f}  {peak}{extra}", flush=True)
+    with tempfile.TemporaryDirectory() as out:
+        for name, seconds, peak, score in bad_inputs(args.bad, out):
+            print(f"{'bad input ' + name + ', Gradescope limits':58s} {seconds:8.1f}  {peak}  score {score}", flush=True)
     if not args.skip_batch:
         jobs = os.cpu_count() or 1
         seconds, graded = batch(args.batch, jobs)

@@ -24,6 +24,7 @@ def test_visibility_per_check_from_grading_yml(cfg, grading_run, tmp_path, monke
     gradescope_results.main(path)
     tests = {t["name"]: t for t in json.loads(path.read_text())["tests"]}
     assert tests["training"]["visibility"] == "after_due_date"
+    assert "Public Tests" not in tests  # Otter's says "All test cases passed!" for hidden-only checks
     assert tests["backward"]["visibility"] == "visible"
     assert "did you use `>=`?" in tests["backward"]["output"]
     assert tests["backward"]["score"] < tests["backward"]["max_score"]
