@@ -128,10 +128,16 @@ class StudentProcess:
             raise TimeoutError(f"took longer than {timeout_s:g} s")
         try:
             return protocol.receive(self.proc.stdout)
-        except (EOFError, ValueError, OSError):
+        except (EOFError, ValueError, OSError):  # it died, or wrote something that is no message
+            garbled = self.proc.poll() is None
+            try:
+                os.killpg(self.proc.pid, 9)
+            except (ProcessLookupError, PermissionError):
+                pass
             self.proc.wait()
             code = self.proc.returncode
-            why = "killed: out of memory?" if code in (-9, 137) else f"exit code {code}"
+            why = ("it wrote something that is not a reply" if garbled
+                   else "killed: out of memory?" if code in (-9, 137) else f"exit code {code}")
             raise StudentProcessDied(f"the process running your code stopped ({why})") from None
 
     def call(self, header, arrays=(), timeout_s=30):
