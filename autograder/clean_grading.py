@@ -11,7 +11,7 @@ from pathlib import Path
 from . import config
 from .checks import public
 from .otter_cases import RUNNERS
-from .sandbox.client import RemoteClass, RemoteError, RemoteFunction, StudentProcess, StudentProcessDied
+from .sandbox.client import RemoteClass, RemoteFunction, StudentProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +40,8 @@ def grade(notebook, cfg=None):
     cfg = cfg or config.load()
     sandbox = cfg["sandbox"]
     process = StudentProcess(notebook, mnist_path(), sandbox["cell_timeout_s"], sandbox["memory_mb"],
-                             sandbox["notebook_timeout_s"], support_files=[support_dir() / "mnist_data.py"])
+                             sandbox["notebook_timeout_s"], support_files=[support_dir() / "mnist_data.py"],
+                             blas_threads=cfg["blas_threads"])
     report = Report()
     try:
         process.start()

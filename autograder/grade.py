@@ -29,7 +29,6 @@ from . import config
 from .gradescope_results import diagnose, fallback, finalize
 
 ROOT = Path(__file__).resolve().parent.parent
-THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -66,7 +65,9 @@ def run_otter(notebook, zip_path, out_dir, timeout_s):
     cmd = [sys.executable, "-m", "otter", "run", "--no-logo", "-a", str(zip_path), "-o", str(out_dir),
            str(notebook)]
     with open(out_dir / "otter_run.log", "w") as log:
-        proc = subprocess.Popen(cmd, cwd=out_dir, env=dict(os.environ, **THREADS), stdout=log,
+        threads = str(config.load()["blas_threads"])
+        env = dict(os.environ, OMP_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
+        proc = subprocess.Popen(cmd, cwd=out_dir, env=env, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
         try:
             proc.wait(timeout=timeout_s)

@@ -58,11 +58,13 @@ def _demote(user, memory_mb):
 class StudentProcess:
     """One worker process with the student's notebook executed in it."""
 
-    def __init__(self, notebook, data_path, cell_timeout_s, memory_mb, startup_timeout_s, support_files=()):
+    def __init__(self, notebook, data_path, cell_timeout_s, memory_mb, startup_timeout_s, support_files=(),
+                 blas_threads=1):
         self.notebook, self.data_path, self.support_files = Path(notebook), Path(data_path), support_files
         self.cell_timeout_s, self.memory_mb, self.startup_timeout_s = cell_timeout_s, memory_mb, startup_timeout_s
         self.user = _drop_privileges_possible()
         self.proc, self.notes, self.defined, self.start_error = None, [], [], None
+        self.blas_threads = str(blas_threads)
         self._next_id = 0
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -78,7 +80,8 @@ class StudentProcess:
             for path in [self.scratch, *self.scratch.iterdir()]:
                 os.chown(path, self.user.pw_uid, self.user.pw_gid)
         env = {"PATH": os.environ.get("PATH", ""), "HOME": str(self.scratch),
-               "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+               "OMP_NUM_THREADS": self.blas_threads, "OPENBLAS_NUM_THREADS": self.blas_threads,
+               "MKL_NUM_THREADS": self.blas_threads,
                "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
         env["MNIST_PATH"] = str(self.scratch / "mnist.npz")
         self.proc = subprocess.Popen(

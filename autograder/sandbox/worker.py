@@ -24,7 +24,6 @@ concatenate, asarray, float32, float64, load = np.concatenate, np.asarray, np.fl
 
 GRADED = ("relu", "NeuralNetMLP_ReLU")
 OUTPUT_CAP = 2000
-RandomState = np.random.RandomState  # taken before student code can replace it
 
 
 class CellTimeout(BaseException):
