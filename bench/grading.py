@@ -2,7 +2,8 @@
 - the reference notebook through `otter run` on the built zip, under Gradescope's default
   limits (768 MB, half a CPU: ../shared/tools/gradescope-limits) and unconstrained;
 - the book's original pipeline (bench/book_pipeline.py), the comparison anchor, the same two ways;
-- bad inputs (a hanging cell, a hanging forward, memory bombs) under Gradescope's limits;
+- bad inputs (a hanging cell, a hanging forward, memory bombs) and a correct variant whose
+  float64 derivative makes training float64, under Gradescope's limits;
 - a batch of N notebooks made from the catalogue of buggy and correct submissions, graded by
   `make grade`'s code on all of this machine's cores.
 
@@ -53,21 +54,28 @@ def batch(n, jobs):
         return time.monotonic() - start, sum(r["status"] == "graded" for r in rows)
 
 
-def bad_inputs(names, out):
-    """Grade some of tests/bad_inputs.py under Gradescope's limits: (name, seconds, peak, score)."""
+def under_limits(bad, correct, out):
+    """Grade some bad inputs (tests/bad_inputs.py) and correct variants (tests/submissions.py) under
+    Gradescope's limits: (label, seconds, peak, score)."""
+    import nbformat
+
     from autograder import build, config
     from tests.bad_inputs import BAD
+    from tests.submissions import CORRECT
 
     solution, student = build.build_notebooks(config.load())
-    for bad in (b for b in BAD if b.name in names):
-        path = Path(out) / bad.name / bad.filename
+    notebooks = [(f"bad input {b.name}", b.filename, b.make(solution, student)) for b in BAD if b.name in bad]
+    notebooks += [(f"correct variant {c.name}", "mlp_relu.ipynb", nbformat.writes(c.notebook(solution)).encode())
+                  for c in CORRECT if c.name in correct]
+    for label, filename, content in notebooks:
+        path = Path(out) / label.replace(" ", "_") / filename
         path.parent.mkdir(parents=True)
-        path.write_bytes(bad.make(solution, student))
+        path.write_bytes(content)
         cmd = [sys.executable, "-m", "otter", "run", "--no-logo", "-a", str(ROOT / "dist" / "autograder.zip"),
                "-o", str(path.parent), str(path)]
         seconds, peak, rc, stdout = measure(cmd, True, path.parent)
         score = re.search(r"Total Score: ([\d.]+) / ([\d.]+)", stdout)
-        yield bad.name, seconds, peak, f"{score.group(1)}/{score.group(2)}" if score else f"exit {rc}"
+        yield label, seconds, peak, f"{score.group(1)}/{score.group(2)}" if score else f"exit {rc}"
 
 
 def main():
@@ -77,6 +85,9 @@ def main():
     parser.add_argument("--bad", nargs="*", default=["hanging_cell", "hanging_forward", "memory_bomb_cell",
                                                      "memory_bomb_relu"],
                         help="bad inputs (tests/bad_inputs.py) to grade under Gradescope's limits")
+    parser.add_argument("--correct", nargs="*", default=["where_and_bool_times_one"],
+                        help="correct variants (tests/submissions.py) to grade under Gradescope's limits; "
+                             "the default's float64 derivative makes its training float64")
     args = parser.parse_args()
     if not (ROOT / "dist" / "autograder.zip").exists():
         sys.exit("run `make build` first")
@@ -92,8 +103,8 @@ def main():
                 extra = f"  score {score.group(1)}/{score.group(2)}" if score else f"  exit {rc}" if rc else ""
                 print(f"{label + ', ' + where:58s} {seconds:8.1f}  {peak}{extra}", flush=True)
     with tempfile.TemporaryDirectory() as out:
-        for name, seconds, peak, score in bad_inputs(args.bad, out):
-            print(f"{'bad input ' + name + ', Gradescope limits':58s} {seconds:8.1f}  {peak}  score {score}", flush=True)
+        for label, seconds, peak, score in under_limits(args.bad, args.correct, out):
+            print(f"{label + ', Gradescope limits':58s} {seconds:8.1f}  {peak}  score {score}", flush=True)
     if not args.skip_batch:
         jobs = os.cpu_count() or 1
         seconds, graded = batch(args.batch, jobs)

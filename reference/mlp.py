@@ -17,7 +17,8 @@ def sigmoid(z):
 
 
 def int_to_onehot(y, num_labels):
-    return np.eye(num_labels)[y]
+    # float32 like the images (the book: float64), so that float32 training stays float32
+    return np.eye(num_labels, dtype=np.float32)[y]
 
 
 class NeuralNetMLP:
@@ -223,6 +224,13 @@ def predict(nnet, X, minibatch_size=1000):
                            for i in range(0, X.shape[0], minibatch_size)])
 
 
+def to_float32(model):
+    """Make the model's parameters float32, as `train` does: float32 matrix products take half
+    the time of the book's float64 ones, and SGD needs no more precision."""
+    for name in ("weight_h", "bias_h", "weight_out", "bias_out"):
+        setattr(model, name, np.asarray(getattr(model, name), dtype=np.float32))
+
+
 def train(model, X_train, y_train, X_valid=None, y_valid=None, num_epochs=20,
           learning_rate=0.1, minibatch_size=100, seed=123, log=print):
     """The book's training loop; returns per-epoch (loss, train acc, valid acc).
@@ -230,7 +238,9 @@ def train(model, X_train, y_train, X_valid=None, y_valid=None, num_epochs=20,
     Loss and train accuracy are averaged over the epoch's minibatches as they are seen, rather
     than by a second pass over all 55,000 images after each epoch as in the book: same trend,
     a third of the time. The shuffle uses its own RandomState(seed), not numpy's global one.
+    Unlike the book, it trains in float32.
     """
+    to_float32(model)
     rng = np.random.RandomState(seed)
     epoch_loss, epoch_train_acc, epoch_valid_acc = [], [], []
 

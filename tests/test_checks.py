@@ -83,3 +83,22 @@ def test_hanging_forward_costs_only_its_check(cfg):
     with pytest.raises(AssertionError, match="longer than 1 s"):
         public.check_case(e, "forward", "a_h", quick, otter_cases.RUNNERS)
     public.check_case(e, "relu", "values", cfg["checks"]["relu"], otter_cases.RUNNERS)
+
+
+def test_training_loop_runs_in_float32():
+    """The grader's loop is float32 end to end (half the time of float64, bench/grading.py); one
+    float64 array anywhere, such as a float64 one-hot target, would make every product float64."""
+    seen = set()
+
+    class Spy(mlp.NeuralNetMLP_ReLU):
+        def backward(self, x, a_h, a_out, y):
+            grads = super().backward(x, a_h, a_out, y)
+            seen.update(a.dtype for a in (x, a_h, a_out, *grads))
+            return grads
+
+    rng = np.random.default_rng(0)
+    X, y = rng.integers(0, 256, (300, 784), dtype=np.uint8), rng.integers(0, 10, 300)
+    model = Spy(784, 50, 10)
+    mlp.train(model, X, y, num_epochs=1, log=None)
+    assert seen == {np.dtype(np.float32)}
+    assert all(getattr(model, p).dtype == np.float32 for p in ("weight_h", "bias_h", "weight_out", "bias_out"))

@@ -30,11 +30,12 @@ def labels():
 
 
 def train_remote(cls, cfg):
-    """The same loop, run where the student's code runs: this process chooses the minibatches
-    (the same RandomState sequence as reference.mlp.train) and computes the loss and the
+    """The same loop, run where the student's code runs: this process makes the parameters
+    float32 and chooses the minibatches (as reference.mlp.train does) and computes the loss and the
     accuracy from the outputs that come back."""
     y_train, y_test = labels()
     model = call("NeuralNetMLP_ReLU(784, 50, 10)", cls, 784, 50, 10, cfg["model_seed"])
+    call("making its parameters float32", ref.to_float32, model)
     rng, size = np.random.RandomState(cfg["shuffle_seed"]), cfg["minibatch_size"]
     onehot = np.eye(10)
     epoch_loss = []
