@@ -16,6 +16,17 @@ def test_to_float_scales_to_minus_one_one():
     assert np.allclose(x, [[-1, 1, 128 / 127.5 - 1]], atol=1e-6)
 
 
+def test_graders_scaling_is_the_notebooks():
+    """The student's process scales minibatches with its own copy of to_float (sandbox/worker.py)."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "autograder" / "sandbox"))
+    import worker
+
+    pixels = np.arange(256, dtype=np.uint8).reshape(16, 16)
+    assert np.array_equal(worker.Server.to_float(pixels), mnist_data.to_float(pixels))
+
+
 def test_download_writes_keras_layout(tmp_path, monkeypatch):
     """The download path (OpenML via scikit-learn) without a network: fetch_openml is faked."""
     import sklearn.datasets

@@ -170,6 +170,8 @@ class Server:
 
     @staticmethod
     def to_float(X):
+        # mnist_data.to_float, with the numpy bound at import: a notebook that patches numpy
+        # cannot change the grader's images (tests/test_data.py checks the two agree)
         return X.astype(float32) * float32(2 / 255) - float32(1)
 
     def train_epoch(self, model, order, lr, size):
