@@ -1,55 +1,48 @@
-"""The Otter plugin that grades in a clean process (named in the zip's otter_config.json).
+"""`otter run` with this zip: the Otter plugin (named in the zip's otter_config.json) that grades.
 
-Otter 7 runs a notebook's cells and then its tests in one kernel, so whatever the notebook
-patched, the tests see patched. This plugin hands Otter's kernel an empty notebook (its tests
-then score nothing there), and after Otter has run it, in Otter's own process, grades the
-submission with autograder.clean_grading and writes those outcomes into Otter's results.
+Otter runs a submission's cells and then its tests in one Jupyter kernel. Here the plugin grades the
+submission before that, in `before_execution` (the student's code in the sandbox, exactly as on
+Gradescope: grader.grade), and hands Otter's kernel, in place of the submission, a small notebook
+that only holds the report (GRADER_REPORT). The zip's tests read each case's outcome from it and fail
+when it is missing; Otter scores them and writes results.json as it always does. The notes about
+the notebook go to Otter's results through its documented `set_output`.
+
+On Gradescope, run_autograder calls autograder/gradescope.py directly instead: starting Otter and its
+kernel costs about 2.4 s of CPU, more than the training the grade needs (README: Otter).
 """
-import tempfile
+
+import json
 from pathlib import Path
 
 import nbformat
 from otter.plugins import AbstractOtterPlugin
-from otter.test_files.abstract_test import TestCaseResult
 
-from . import clean_grading
-from .gradescope_results import AUTOGRADER_FILES, UPLOAD, diagnose
+from . import config
+from .data import Layout
+from .grader import grade
 
 
-class CleanProcessGrading(AbstractOtterPlugin):
-
+class AutograderPlugin(AbstractOtterPlugin):
     def before_execution(self, submission):
-        self.submission = submission
-        # Otter falls back on any .py it finds: with no notebook uploaded, that is our own loader
-        self.no_notebook = Path(self.submission_path).name in AUTOGRADER_FILES
-        if isinstance(submission, str):  # a .py file: Otter passes its source
-            return ""
-        return nbformat.v4.new_notebook(metadata=submission.get("metadata", {}))
+        cfg = config.load()
+        path = Path(self.submission_path)
+        if path.suffix != ".ipynb":  # Otter takes a .py when no notebook is there: grade it as one cell
+            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(path.read_text(errors="replace"))])
+            path = path.with_name("_script_as_notebook.ipynb")
+            nbformat.write(nb, path)
+        # Otter copied the zip's files/ into the submission's folder, the working directory here
+        self.report = grade(path, cfg, Layout.find(Path.cwd()))
+        self.cfg = cfg
+        results = {
+            check: {case: {"passed": o.passed, "message": o.message} for case, o in cases.items()}
+            for check, cases in self.report.results.items()
+        }
+        cell = nbformat.v4.new_code_cell(f"import json\nGRADER_REPORT = json.loads({json.dumps(json.dumps(results))})")
+        nb = nbformat.v4.new_notebook(cells=[cell])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        return nb
 
     def after_grading(self, results):
-        submission = self.submission
-        notes = []
-        if self.no_notebook:
-            notes.append(diagnose(Path(self.submission_path).parent) or f"No notebook was found. {UPLOAD}")
-            submission = nbformat.v4.new_notebook()
-        elif isinstance(submission, str):
-            notes.append("You uploaded a Python file, not the notebook; it was graded as one code cell. "
-                         "Upload mlp_relu.ipynb next time.")
-            submission = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(submission)])
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "submission.ipynb"
-            nbformat.write(submission, path)
-            report = clean_grading.grade(path)
-        for name, test_file in results.results.items():
-            outcomes = report.outcomes.get(name, {})
-            for i, tcr in enumerate(test_file.test_case_results):
-                case = tcr.test_case.name.split(": ", 1)[-1]
-                outcome = outcomes.get(case) or outcomes.get(None)
-                passed = bool(outcome and outcome.passed)
-                message = "✅ Test case passed" if passed else "❌ Test case failed\n" + (
-                    outcome.message if outcome else f"no result for {tcr.test_case.name}")
-                test_file.test_case_results[i] = TestCaseResult(test_case=tcr.test_case, message=message,
-                                                                passed=passed)
-        output = "\n".join(notes + report.notes)
-        if output:
-            results.set_output("About your notebook:\n" + output)
+        notes = self.report.notes + ([f"(instructor) {line}" for line in self.report.log] if self.report.log else [])
+        if notes:
+            results.set_output("About your notebook:\n" + "\n".join(f"- {n}" for n in notes))

@@ -4,9 +4,7 @@ This is the one place the model is written in full. `make build` copies these de
 the student notebook; lines marked `# SOLUTION` become `...` there (Otter Assign's convention).
 """
 import numpy as np
-
 from mnist_data import to_float
-
 
 ##########################
 ### MODEL

@@ -22,8 +22,8 @@ import sys
 if "google.colab" in sys.modules:
     import os, subprocess, urllib.request
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "otter-grader==7.0.0"], check=True)
-    FILES_URL = "{{colab_files_url}}"  # your instructor's copy of the assignment folder
-    for name in ["mnist_data.py", "mlp_checks.py", "tests/relu.py", "tests/forward.py", "tests/backward.py"]:
+    FILES_URL = "{{ colab_files_url }}"  # your instructor's copy of the assignment folder
+    for name in {{ student_files }}:
         if not os.path.exists(name):
             os.makedirs(os.path.dirname(name) or ".", exist_ok=True)
             urllib.request.urlretrieve(f"{FILES_URL.rstrip('/')}/{name}", name)
@@ -50,7 +50,7 @@ from mnist_data import load_mnist, to_float
 # does with `((X / 255.) - .5) * 2`.
 
 # %% tags=["otter_ignore"]
-import matplotlib.pyplot as plt  # here, in a cell the autograder skips: it needs no plots
+import matplotlib.pyplot as plt  # the autograder does not run this cell: your definitions do not need it
 
 X_train, y_train, X_valid, y_valid, X_test, y_test = load_mnist()
 print("train", X_train.shape, "valid", X_valid.shape, "test", X_test.shape)
@@ -83,7 +83,7 @@ plt.show()
 # `mse_loss` also averages over the 10 classes, so it is $L / 10$.
 
 # %%
-#| include: sigmoid, int_to_onehot, NeuralNetMLP
+{{ source("sigmoid", "int_to_onehot", "NeuralNetMLP") }}
 
 # %% [markdown]
 # ## Training: minibatch gradient descent
@@ -95,12 +95,12 @@ plt.show()
 # one-hot targets): the matrix products take half the time, and SGD needs no more precision.
 
 # %%
-#| include: minibatch_generator, mse_loss, accuracy, predict, to_float32, train
+{{ source("minibatch_generator", "mse_loss", "accuracy", "predict", "to_float32", "train") }}
 
 # %% tags=["otter_ignore"]
 model = NeuralNetMLP(num_features=28*28, num_hidden=50, num_classes=10)
 epoch_loss, epoch_train_acc, epoch_valid_acc = train(
-    model, X_train, y_train, X_valid, y_valid, num_epochs={{training.epochs}}, learning_rate=0.1)
+    model, X_train, y_train, X_valid, y_valid, num_epochs={{ training.epochs }}, learning_rate={{ training.learning_rate }})
 print(f"Sigmoid net, test accuracy: {accuracy(y_test, predict(model, X_test)):.2%}")
 
 # %% [markdown]
@@ -115,7 +115,7 @@ print(f"Sigmoid net, test accuracy: {accuracy(y_test, predict(model, X_test)):.2
 # shape and dtype: 0 where $z \le 0$, $z$ where $z > 0$. It must not change its argument.
 
 # %%
-#| include: relu
+{{ source("relu") }}
 
 # %%
 grader.check("relu")
@@ -127,7 +127,7 @@ grader.check("relu")
 # `backward` receives `a_h`, the activation, not `z_h`: where is $a_h > 0$?
 
 # %%
-#| include: NeuralNetMLP_ReLU
+{{ source("NeuralNetMLP_ReLU") }}
 
 # %%
 grader.check("forward")
@@ -149,15 +149,16 @@ gradient_check_report(NeuralNetMLP_ReLU)
 
 # %% [markdown]
 # ### Train the ReLU network
-# With your three parts right it reaches about 96% test accuracy in {{training.epochs}} epochs.
-# The autograder trains your class itself with this loop and these settings (and its own fixed
-# seeds), and needs at least {{training.min_test_accuracy_pct}} test accuracy.
+# With your three parts right it reaches about 96% test accuracy in {{ training.epochs }} epochs.
+# Once your forward, backward and gradients pass its checks, the autograder trains your class itself
+# with this loop and these settings (its own initial weights and seeds), and needs at least
+# {{ training.min_test_accuracy | percent }} test accuracy.
 
 # %% tags=["otter_ignore"]
 try:
     model_relu = NeuralNetMLP_ReLU(num_features=28*28, num_hidden=50, num_classes=10)
     epoch_loss_relu, epoch_train_acc_relu, epoch_valid_acc_relu = train(
-        model_relu, X_train, y_train, X_valid, y_valid, num_epochs={{training.epochs}}, learning_rate=0.1)
+        model_relu, X_train, y_train, X_valid, y_valid, num_epochs={{ training.epochs }}, learning_rate={{ training.learning_rate }})
     print(f"ReLU net, test accuracy: {accuracy(y_test, predict(model_relu, X_test)):.2%}")
 except Exception as e:  # the stubs are not filled in yet
     model_relu = None
@@ -226,11 +227,19 @@ if model_relu is not None:
 # 2. Run the cell below. It writes a `.zip` file next to this notebook.
 # 3. Upload that `.zip` (or the `.ipynb` itself) to the assignment on Gradescope.
 #
-# The autograder runs your notebook's code, then checks `relu`, compares `forward` and `backward`
-# with its own solution on random inputs, checks every gradient numerically on new random data,
-# trains your `NeuralNetMLP_ReLU` itself ({{training.epochs}} epochs, fixed seeds) and measures
-# the test accuracy. It uses your `relu` and `NeuralNetMLP_ReLU`, not the models trained
-# above, so nothing here needs to finish before you submit.
+# What the autograder does with it:
+# - It runs, in a sandbox of its own, the cells your `relu` and `NeuralNetMLP_ReLU` need (imports,
+#   helper definitions), not your experiments: trainings and plots cost you no time. It grades the
+#   definitions in effect at your `grader.check` cells, so a scratch version above them or a
+#   "bonus" version below them changes nothing.
+# - It checks `relu`, compares `forward` and `backward` with its own solution on random inputs, and
+#   checks every gradient numerically on new random data. If those pass, it trains your
+#   `NeuralNetMLP_ReLU` itself ({{ training.epochs }} epochs, its own initial weights and seeds)
+#   and measures the loss and the test accuracy with its own code. Your code never sees the test
+#   set there.
+#
+# So nothing above needs to finish before you submit, and your own results do not count: only
+# your `relu` and your class do.
 
 # %% tags=["otter_ignore"]
 grader.export(pdf=False, run_tests=False)

@@ -1,58 +1,96 @@
-"""The checks as plain functions, without Otter: fast, and each shown able to fail."""
+"""The checks as plain functions of the student's definitions: fast, and each shown able to fail.
+The training check runs against a real sandbox with a few epochs."""
+
+import dataclasses
+import time
+
+import nbformat
 import numpy as np
 import pytest
 
-from autograder import otter_cases
-from autograder.checks import public
+from autograder import data, notebook, slicing
+from autograder.checks import REGISTRY, public, training
+from autograder.grader import SandboxedStudent
+from autograder.sandbox.client import Files, Sandbox
+from instructor.build import definitions
 from reference import mlp
+from tests.conftest import ROOT
 
 
-def env(**overrides):
-    return {"relu": mlp.relu, "NeuralNetMLP_ReLU": mlp.NeuralNetMLP_ReLU, **overrides}
+def student(relu=mlp.relu, cls=mlp.NeuralNetMLP_ReLU):
+    return public.Student(relu, cls)
 
 
-def outcomes(check, namespace, cfg):
-    return otter_cases.RUNNERS[check](namespace, cfg["checks"][check])
+def outcomes(check, s, cfg):
+    return REGISTRY[check](s, getattr(cfg.checks, check))
+
+
+def failed(result):
+    return {case for case, o in result.items() if not o.passed}
 
 
 @pytest.mark.parametrize("check", ["relu", "forward", "backward", "gradients"])
 def test_reference_passes_every_case(cfg, check):
-    got = outcomes(check, env(), cfg)
-    assert set(got) == set(cfg["checks"][check]["cases"])
-    assert all(o.passed for o in got.values()), got
+    got = outcomes(check, student(), cfg)
+    assert set(got) == set(getattr(cfg.checks, check).cases)
+    assert not failed(got), got
 
 
 BAD_RELUS = {
-    "abs": (lambda z: np.abs(z), {"values", "shapes", "large"}),
-    "step": (lambda z: (z > 0).astype(float), {"values", "shapes"}),
-    "shifted": (lambda z: np.maximum(z, 0) + 1e-3, {"values", "shapes", "large"}),
-    "float64": (lambda z: np.maximum(np.asarray(z, dtype=np.float64), 0.0), {"float32"}),
-    "none": (lambda z: None, {"values", "shapes", "float32", "large"}),
-    "multiply_mask": (lambda z: z * (z > 0), {"large"}),
+    "abs": (lambda z: np.abs(z), {"values", "shapes", "unmodified", "float64", "large", "float32"}, "That is |z|"),
+    "step": (lambda z: (z > 0).astype(float), set(public.RELU_CASES), "step function"),
+    "in_place": (lambda z: in_place(z), {"unmodified"}, "changed its argument in place"),
+    "max_reduction": (
+        lambda z: np.max(z, 0),
+        {"values", "shapes", "unmodified", "float64", "large", "float32"},
+        "np.max(z, 0) and max(z) reduce an array",
+    ),
+    "float32_out": (lambda z: np.maximum(z, 0).astype(np.float32), {"float64"}, "a dtype problem, not a wrong value"),
+    "none": (lambda z: None, set(public.RELU_CASES), "did the function `return` its result?"),
+    "placeholder": (lambda z: z * ..., set(public.RELU_CASES), "A `...` placeholder is still in your code"),
+    "python_max": (
+        lambda z: max(z, 0),
+        set(public.RELU_CASES) - {"shapes"} | {"shapes"},
+        "work on single numbers only",
+    ),
+    "scalar_fails": (
+        lambda z: z.copy().clip(min=0) if isinstance(z, np.ndarray) else z.no_such_thing,
+        {"shapes"},
+        "relu(a negative scalar) raised AttributeError",
+    ),
 }
 
 
+def in_place(z):
+    z = np.asarray(z)
+    z[z < 0] = 0
+    return z
+
+
 @pytest.mark.parametrize("name", BAD_RELUS)
-def test_bad_relu_fails_its_cases(cfg, name):
-    fn, expected_failures = BAD_RELUS[name]
-    got = public.run_relu({"relu": fn}, cfg["checks"]["relu"])
-    assert {c for c, o in got.items() if not o.passed} >= expected_failures
+def test_each_bad_relu_fails_exactly_its_cases_with_a_named_defect(cfg, name):
+    fn, expected, message = BAD_RELUS[name]
+    got = outcomes("relu", student(relu=fn), cfg)
+    assert failed(got) == expected
+    assert any(message in o.message for o in got.values() if not o.passed), got
 
 
-def test_missing_relu_is_named_in_the_message(cfg):
-    with pytest.raises(AssertionError, match="`relu` is not defined"):
-        public.check_case({}, "relu", "values", cfg["checks"]["relu"])
+@pytest.mark.parametrize(
+    "fn", [lambda z: z * (z > 0), lambda z: (z + np.abs(z)) / 2, lambda z: np.clip(np.array(z, dtype=float), 0, None)]
+)
+def test_idioms_that_differ_only_at_edges_get_advice_not_lost_points(cfg, fn):
+    got = outcomes("relu", student(relu=fn), cfg)
+    assert failed(got) <= {"large", "float32"} and failed(got)
+    assert all(cfg.checks.relu.cases[c].advice for c in failed(got))
+
+
+def test_missing_definitions_are_named(cfg):
+    assert "`relu` is not defined" in outcomes("relu", student(relu=None), cfg)["values"].message
+    assert "`NeuralNetMLP_ReLU` is not defined" in outcomes("forward", student(cls=None), cfg)["a_h"].message
 
 
 class SigmoidHidden(mlp.NeuralNetMLP):
     """The forgotten switch: consistent forward and backward, still sigmoid."""
-
-
-def test_forgotten_switch_passes_gradient_check_but_not_forward(cfg):
-    e = env(NeuralNetMLP_ReLU=SigmoidHidden)
-    assert all(o.passed for o in outcomes("gradients", e, cfg).values())
-    forward = outcomes("forward", e, cfg)
-    assert not forward["a_h"].passed and "sigmoid" in forward["a_h"].message
 
 
 class WrongDerivative(mlp.NeuralNetMLP_ReLU):
@@ -60,11 +98,47 @@ class WrongDerivative(mlp.NeuralNetMLP_ReLU):
         return mlp.NeuralNetMLP.backward(self, x, a_h, a_out, y)  # sigmoid's derivative
 
 
+class GreaterEqual(mlp.NeuralNetMLP_ReLU):
+    def backward(self, x, a_h, a_out, y):
+        w = self.weight_h
+        grads = list(mlp.NeuralNetMLP_ReLU.backward(self, x, np.where(a_h > 0, a_h, 0), a_out, y))
+        delta = 2 * (a_out - np.eye(10)[y]) / y.shape[0] * a_out * (1 - a_out) @ self.weight_out
+        grads[2], grads[3] = delta.T @ x, delta.sum(axis=0)
+        assert w is self.weight_h
+        return tuple(grads)
+
+
+class UsesForwardCache(mlp.NeuralNetMLP_ReLU):
+    def forward(self, x):
+        self.z_h = x @ self.weight_h.T + self.bias_h
+        return super().forward(x)
+
+    def backward(self, x, a_h, a_out, y):
+        return super().backward(x, np.maximum(self.z_h, 0), a_out, y)
+
+
+def test_forgotten_switch_passes_gradient_check_but_not_forward(cfg):
+    s = student(cls=SigmoidHidden)
+    assert not failed(outcomes("gradients", s, cfg))
+    forward = outcomes("forward", s, cfg)
+    assert "sigmoid(z_h)" in forward["a_h"].message
+
+
 def test_wrong_derivative_names_the_hidden_parameters(cfg):
-    got = outcomes("gradients", env(NeuralNetMLP_ReLU=WrongDerivative), cfg)
-    assert got["w_out"].passed and got["b_out"].passed
-    assert not got["w_h"].passed and "weight_h" in got["w_h"].message and "relative error" in got["w_h"].message
-    assert not got["b_h"].passed
+    got = outcomes("gradients", student(cls=WrongDerivative), cfg)
+    assert failed(got) == {"w_h", "b_h"} and "weight_h" in got["w_h"].message
+    back = outcomes("backward", student(cls=WrongDerivative), cfg)
+    assert failed(back) == {"d_w_h", "d_b_h"} and "sigmoid's derivative" in back["d_w_h"].message
+
+
+def test_derivative_one_where_activation_is_zero_is_named(cfg):
+    back = outcomes("backward", student(cls=GreaterEqual), cfg)
+    assert failed(back) == {"d_w_h", "d_b_h"} and "did you use `>=`?" in back["d_w_h"].message
+
+
+def test_backward_that_uses_what_forward_cached_is_graded_on_its_results(cfg):
+    for check in ("backward", "gradients"):
+        assert not failed(outcomes(check, student(cls=UsesForwardCache), cfg))
 
 
 def test_rel_error():
@@ -72,33 +146,90 @@ def test_rel_error():
     assert public.rel_error(np.array([1.0]), np.array([3.0])) == pytest.approx(0.5)
 
 
-def test_hanging_forward_costs_only_its_check(cfg):
-    class Hangs(mlp.NeuralNetMLP_ReLU):
-        def forward(self, x):
-            while True:
-                pass
-
-    quick = dict(cfg["checks"]["forward"], timeout_s=1)
-    e = env(NeuralNetMLP_ReLU=Hangs)
-    with pytest.raises(AssertionError, match="longer than 1 s"):
-        public.check_case(e, "forward", "a_h", quick, otter_cases.RUNNERS)
-    public.check_case(e, "relu", "values", cfg["checks"]["relu"], otter_cases.RUNNERS)
+def test_public_check_case_raises_for_points_and_prints_advice(cfg, capsys):
+    settings = {"seed": cfg.checks.relu.seed, "points": 1}
+    with pytest.raises(AssertionError, match="That is |z|"):
+        public.check_case({"relu": np.abs}, "relu", "values", settings)
+    public.check_case({"relu": lambda z: z * (z > 0)}, "relu", "large", dict(settings, points=0))
+    assert "Advice (no points), relu: large" in capsys.readouterr().out
 
 
-def test_training_loop_runs_in_float32():
-    """The grader's loop is float32 end to end (half the time of float64, bench/grading.py); one
-    float64 array anywhere, such as a float64 one-hot target, would make every product float64."""
-    seen = set()
+# ---------------------------------------------------------------------------------------------
+# training: in a sandbox, the grader's loop, a few epochs
 
-    class Spy(mlp.NeuralNetMLP_ReLU):
-        def backward(self, x, a_h, a_out, y):
-            grads = super().backward(x, a_h, a_out, y)
-            seen.update(a.dtype for a in (x, a_h, a_out, *grads))
-            return grads
 
-    rng = np.random.default_rng(0)
-    X, y = rng.integers(0, 256, (300, 784), dtype=np.uint8), rng.integers(0, 10, 300)
-    model = Spy(784, 50, 10)
-    mlp.train(model, X, y, num_epochs=1, log=None)
-    assert seen == {np.dtype(np.float32)}
-    assert all(getattr(model, p).dtype == np.float32 for p in ("weight_h", "bias_h", "weight_out", "bias_out"))
+def class_cells(extra=""):
+    defs = definitions(ROOT / "reference" / "mlp.py")
+    return [
+        "import numpy as np\nfrom mnist_data import to_float",
+        "\n\n".join(defs[n] for n in ("sigmoid", "int_to_onehot", "relu")),
+        defs["NeuralNetMLP_ReLU"] + extra,
+    ]
+
+
+def train_with(cells, layout, cfg, tmp_path, epochs=2, **changes):
+    nb = tmp_path / "nb.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in cells]), nb)
+    plan = slicing.plan(notebook.read(nb))
+    box = Sandbox(cfg.sandbox, Files(layout.student_dir, layout.student_mnist))
+    try:
+        run = box.start(plan.message(10, 60), time.monotonic() + 60)
+        tcfg = dataclasses.replace(cfg.checks.training, epochs=epochs, curve_epochs=min(epochs, 2), **changes)
+        s = SandboxedStudent(box, run.defined, time.monotonic() + 60, layout, {})
+        t = training.Training(box, tcfg, time.monotonic() + 60, layout).run()
+        return t, training.judge(t, tcfg), s
+    finally:
+        box.close()
+
+
+def test_grader_trains_the_reference_as_the_book_does(layout, cfg, tmp_path):
+    t, result, _ = train_with(class_cells(), layout, cfg, tmp_path, epochs=2, min_test_accuracy=0.9)
+    assert not t.error and t.epochs_done == 2
+    assert t.losses[0] > t.losses[1] > t.losses[2]
+    assert result["curve"].passed and result["accuracy"].passed and t.accuracy > 0.9
+    # the same two epochs with the reference's own loop in this process give the same parameters
+    import mnist_data
+
+    X, y, *_ = mnist_data.load_mnist(layout.student_mnist)
+    X_test, y_test = data.test_images(layout), data.test_labels(layout)
+    model = mlp.NeuralNetMLP_ReLU(784, 50, 10, random_seed=cfg.checks.training.model_seed)
+    mlp.train(model, X, y, num_epochs=2, seed=cfg.checks.training.shuffle_seed, log=None)
+    assert mlp.accuracy(y_test, mlp.predict(model, X_test)) == t.accuracy
+
+
+FROZEN = """
+
+    def __setattr__(self, name, value):
+        if name in ("weight_h", "bias_h", "weight_out", "bias_out") and name in self.__dict__:
+            value = np.array(value, copy=True) * 0 + self.__dict__[name]
+        object.__setattr__(self, name, value)
+"""
+
+
+def test_parameters_that_ignore_assignments_end_training_with_a_message(layout, cfg, tmp_path):
+    t, result, _ = train_with(class_cells(FROZEN), layout, cfg, tmp_path, epochs=1)
+    assert "does not keep the parameters it is given" in t.error
+    assert not result["curve"].passed and not result["accuracy"].passed
+
+
+def test_parameters_changed_in_place_by_backward_are_caught(layout, cfg, tmp_path):
+    cells = class_cells()
+    cells[-1] = cells[-1].replace(
+        "        return (d_loss__dw_out,", "        self.bias_h += 0.001\n        return (d_loss__dw_out,"
+    )
+    t, result, _ = train_with(cells, layout, cfg, tmp_path, epochs=1)
+    assert "not what the updates made them" in t.error
+
+
+def test_the_students_outputs_decide_nothing(layout, cfg, tmp_path):
+    """forward returning perfect one-hot labels for the test set, or constant falling losses, does not
+    change the accuracy or the loss curve: the grader computes both from the parameters."""
+    cells = class_cells()
+    cells[-1] = cells[-1].replace(
+        "        a_out = sigmoid(z_out)\n        return a_h, a_out",
+        "        a_out = sigmoid(z_out)\n        self.calls = getattr(self, 'calls', 0) + 1\n"
+        "        return a_h, a_out if x.shape[0] != 100 else np.full_like(a_out, 1 / self.calls)",
+    )
+    t, _, _ = train_with(cells, layout, cfg, tmp_path, epochs=1)
+    honest, _, _ = train_with(class_cells(), layout, cfg, tmp_path, epochs=1)
+    assert t.losses[0] == honest.losses[0] and t.accuracy != honest.accuracy  # its own (constant) outputs trained it

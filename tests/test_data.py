@@ -1,6 +1,8 @@
+import mnist_data
 import numpy as np
 
-import mnist_data
+from autograder import data
+from autograder.sandbox import npz
 
 
 def test_official_split_uint8():
@@ -16,24 +18,28 @@ def test_to_float_scales_to_minus_one_one():
     assert np.allclose(x, [[-1, 1, 128 / 127.5 - 1]], atol=1e-6)
 
 
-def test_graders_scaling_is_the_notebooks():
-    """The student's process scales minibatches with its own copy of to_float (sandbox/worker.py)."""
-    import sys
-    from pathlib import Path
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "autograder" / "sandbox"))
-    import worker
+def test_the_sandboxs_copy_holds_no_test_set(layout):
+    with np.load(layout.student_mnist) as student, np.load(layout.test_mnist) as test:
+        assert (student["x_test"] == student["x_train"][data.STAND_IN]).all()
+        assert not any((test["x_test"][:100] == student["x_test"][i]).all(axis=(1, 2)).any() for i in range(100))
+    assert data.test_labels(layout).shape == (10000,) and data.train_labels(layout).shape == (55000,)
 
-    pixels = np.arange(256, dtype=np.uint8).reshape(16, 16)
-    assert np.array_equal(worker.Server.to_float(pixels), mnist_data.to_float(pixels))
+
+def test_npz_members_are_read_in_place(layout):
+    x = npz.member(layout.student_mnist, "x_train")
+    assert isinstance(x, np.memmap) and x.shape == (60000, 28, 28)
+    with np.load(layout.student_mnist) as d:
+        assert (x[123] == d["x_train"][123]).all()
 
 
 def test_download_writes_keras_layout(tmp_path, monkeypatch):
     """The download path (OpenML via scikit-learn) without a network: fetch_openml is faked."""
     import sklearn.datasets
+
     X = np.arange(70000 * 784, dtype=np.int64).reshape(70000, 784) % 256
     y = (np.arange(70000) % 10).astype(str)
     monkeypatch.setattr(sklearn.datasets, "fetch_openml", lambda *a, **k: (X.astype(float), y))
     path = mnist_data.download(tmp_path / "mnist.npz")
-    data = mnist_data.load_mnist(path)
-    assert data[0].dtype == np.uint8 and data[4].shape == (10000, 784)
-    assert data[5][:3].tolist() == [0, 1, 2]
+    loaded = mnist_data.load_mnist(path)
+    assert loaded[0].dtype == np.uint8 and loaded[4].shape == (10000, 784)
+    assert loaded[5][:3].tolist() == [0, 1, 2]

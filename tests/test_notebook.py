@@ -1,4 +1,5 @@
 """The student's notebook as a student runs it: headless, top to bottom, with nbclient."""
+
 import base64
 import os
 import shutil
@@ -6,9 +7,11 @@ import time
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
 
 
 def execute(nb, tmp_path):
@@ -22,8 +25,13 @@ def execute(nb, tmp_path):
 
 
 def images(nb):
-    return [base64.b64decode(o["data"]["image/png"]) for c in nb.cells if c.cell_type == "code"
-            for o in c.outputs if "image/png" in o.get("data", {})]
+    return [
+        base64.b64decode(o["data"]["image/png"])
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if "image/png" in o.get("data", {})
+    ]
 
 
 def text(cell):

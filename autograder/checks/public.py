@@ -1,34 +1,62 @@
-"""Checks that need only the student's code and numpy.
+"""Checks of `relu`, `forward` and `backward` that need nothing but NumPy, and a numeric gradient check
+in the manner of CS231n's gradient_check.py.
 
-This module is copied into the student's folder as `mlp_checks.py` by `make build`, so it must
-not import the reference or reveal the hidden checks. The autograder runs the same functions.
+Students get this file as mlp_checks.py: their `grader.check` cells run the public cases with it, and
+`gradient_check_report` prints how far their `backward` is from central differences. The autograder
+runs the same functions on the student's code in its sandbox; its hidden checks are elsewhere.
+
+Each check is a function of the student's definitions (`student.relu`, `student.cls`) and settings,
+returning {case: Outcome}. A case fails with a message that says what is wrong and, where a common
+mistake fits, which one.
 """
-import signal
-import threading
-from contextlib import contextmanager
+
+import contextlib
+from dataclasses import dataclass
 
 import numpy as np
 
+
+class CodeStopped(Exception):
+    """Raised by what runs the student's code elsewhere (the autograder's sandbox) when it did not
+    return: it ran out of time or memory, or its process died. It ends the check it happened in.
+    `kind`: "timeout", "memory" or "crashed". In the student's own kernel it never happens."""
+
+    def __init__(self, message, kind):
+        super().__init__(message)
+        self.kind = kind
+
+
 PARAMS = ("weight_out", "bias_out", "weight_h", "bias_h")  # in the order backward returns them
+SIZES = (784, 50, 10)
 
 
+@dataclass
 class Outcome:
-    def __init__(self, passed, message=""):
-        self.passed, self.message = passed, message
-
-    def __repr__(self):
-        return f"Outcome({self.passed}, {self.message!r})"
+    passed: bool
+    message: str = ""
+    stopped: str = ""  # "timeout", "memory" or "crashed" when the student's code did not return
 
 
 PASS = Outcome(True)
 
 
-def fail(message):
-    return Outcome(False, message)
+class CheckFailed(Exception):
+    """The student's code fails the case at hand; the message says why."""
 
 
-class CheckError(Exception):
-    """The student's code cannot be checked at all; its message says why."""
+class Student:
+    """The student's definitions as the checks see them. `fresh()` and `time_limit()` are hooks for
+    the autograder, where each case of a check may run in a fresh process and a call may be given
+    less time than the check; here they do nothing."""
+
+    def __init__(self, relu=None, cls=None):
+        self.relu, self.cls = relu, cls
+
+    def fresh(self):
+        return self
+
+    def time_limit(self, seconds):
+        return contextlib.nullcontext()
 
 
 def describe(value, max_items=6):
@@ -36,8 +64,11 @@ def describe(value, max_items=6):
     if isinstance(value, np.ndarray):
         flat = value.ravel()[:max_items]
         more = ", ..." if value.size > max_items else ""
-        return (f"array of shape {value.shape}, dtype {value.dtype}: "
-                f"[{', '.join(f'{v:.4g}' if np.issubdtype(value.dtype, np.number) else str(v) for v in flat)}{more}]")
+        numeric = np.issubdtype(value.dtype, np.number)
+        return (
+            f"array of shape {value.shape}, dtype {value.dtype}: "
+            f"[{', '.join(f'{v:.4g}' if numeric else str(v) for v in flat)}{more}]"
+        )
     if value is None:
         return "None (did the function `return` its result?)"
     if value is Ellipsis:
@@ -45,235 +76,335 @@ def describe(value, max_items=6):
     return f"{type(value).__name__} {value!r}"[:200]
 
 
-@contextmanager
-def time_limit(seconds):
-    """Raise TimeoutError after `seconds`, where the platform allows it (SIGALRM, main thread)."""
-    usable = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
-    if not usable or not seconds:
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise TimeoutError(f"took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def get_defined(env, name, kind):
-    obj = env.get(name)
+def defined(obj, name, kind):
     if obj is None or obj is Ellipsis:
-        raise CheckError(f"`{name}` is not defined: run the cell that defines the {kind} `{name}` first.")
+        raise CheckFailed(f"`{name}` is not defined: run the cell that defines the {kind} `{name}` first.")
     if not callable(obj):
-        raise CheckError(f"`{name}` should be a {kind}, but it is {describe(obj)}.")
+        raise CheckFailed(f"`{name}` should be a {kind}, but it is {describe(obj)}.")
     return obj
 
 
 def call(what, fn, *args):
-    """Call student code; turn an exception into a CheckError that names it."""
+    """Call student code; an exception it raises becomes a CheckFailed that names it."""
     try:
         return fn(*args)
-    except (CheckError, TimeoutError):
+    except (CheckFailed, CodeStopped):
         raise
     except Exception as e:
+        text = getattr(e, "student_message", None) or f"{type(e).__name__}: {e}"  # as the student's code raised it
         hint = ""
-        # an error from the student's own process arrives as "ExceptionType: message"
-        if type(e).__name__ == "StudentProcessDied":
-            raise CheckError(f"{what}: {e}") from None
-        raised = str(e) if type(e).__name__ == "RemoteError" else f"{type(e).__name__}: {e}"
-        if "truth value of an array" in str(e):
-            hint = (" Python's `max`, `if z > 0` or `and`/`or` work on single numbers only; "
-                    "use NumPy's elementwise functions (np.maximum, np.where, masks) on arrays.")
-        raise CheckError(f"{what} raised {raised}.{hint}") from None
+        if "'ellipsis'" in text or "Ellipsis" in text:
+            hint = " A `...` placeholder is still in your code: fill in each `...` of the stub."
+        elif "truth value of an array" in text:
+            hint = (
+                " Python's `max`, `if z > 0` or `and`/`or` work on single numbers only; "
+                "use NumPy's elementwise functions (np.maximum, np.where, masks) on arrays."
+            )
+        raise CheckFailed(f"{what} raised {text}.{hint}") from None
+
+
+def case(fn, *args):
+    """Run one case: its Outcome, whatever the student's code does."""
+    try:
+        return fn(*args) or PASS
+    except CheckFailed as e:
+        return Outcome(False, str(e))
+    except CodeStopped as e:
+        return Outcome(False, f"Your code {e}.", e.kind)
 
 
 def as_array(what, value, shape):
     if not isinstance(value, (np.ndarray, np.generic, float, int)):
-        raise CheckError(f"{what} should return a NumPy array, but returned {describe(value)}.")
+        raise CheckFailed(f"{what} should return a NumPy array, but returned {describe(value)}.")
     value = np.asarray(value)
     if value.shape != tuple(shape):
-        raise CheckError(f"{what} should have shape {tuple(shape)}, but has shape {value.shape}.")
+        raise CheckFailed(f"{what} should have shape {tuple(shape)}, but has shape {value.shape}.")
     return value
 
 
 # ---------------------------------------------------------------------------------------------
-# 1. relu
-
-def _relu_expected(z):
-    out = np.zeros_like(z)
-    out[z > 0] = z[z > 0]
-    return out
+# 1. relu: each case on its own
 
 
-def _relu_case(relu, z, what):
+def relu_result(relu, z, what):
+    """relu(z), checked to be an array of z's shape with ReLU's values (at the precision it returned)."""
     z_before = np.array(z, copy=True)
-    with np.errstate(all="ignore"):
-        got = call(f"relu({what})", relu, z)
-    if not np.array_equal(np.asarray(z), z_before, equal_nan=True):
-        return fail(f"relu({what}) changed its argument in place; return a new array instead.")
+    got = call(f"relu({what})", relu, z)
     if got is None or got is Ellipsis or not isinstance(got, (np.ndarray, np.generic, float, int)):
-        return fail(f"relu({what}) should return an array, but returned {describe(got)}.")
-    got = np.asarray(got)
-    expected = _relu_expected(np.asarray(z))
+        raise CheckFailed(f"relu({what}) should return an array, but returned {describe(got)}.")
+    got, z = np.asarray(got), z_before
+    expected = np.where(z > 0, z, np.zeros_like(z))
     if got.shape != expected.shape:
-        return fail(f"relu({what}) should keep the input's shape {expected.shape}, "
-                    f"but returned shape {got.shape}.")
-    if np.isnan(got.astype(float)).any():
-        return fail(f"relu({what}) returned NaN: {describe(got)}.")
-    if not np.array_equal(got.astype(float), expected.astype(float)):
-        bad = got.astype(float) != expected.astype(float)
-        zs = np.asarray(z)[bad]
-        where = ("for negative inputs" if (zs < 0).all() else "for 0" if (zs == 0).all()
-                 else "for positive inputs" if (zs > 0).all() else "")
-        return fail(f"relu({what}) is wrong {where}: for input {describe(np.asarray(z))} it returned "
-                    f"{describe(got)}. ReLU is 0 where z <= 0 and z where z > 0.{_relu_hint(np.asarray(z), got)}")
-    return None
+        hint = (
+            " It returned fewer values than it was given: np.max(z, 0) and max(z) reduce an array "
+            "(the largest value along an axis); ReLU is np.maximum(z, 0), elementwise."
+            if got.size < expected.size
+            else ""
+        )
+        raise CheckFailed(
+            f"relu({what}) should keep the input's shape {expected.shape}, but returned shape {got.shape}.{hint}"
+        )
+    if got.dtype.kind not in "fiub":
+        raise CheckFailed(f"relu({what}) returned an array of dtype {got.dtype}, not numbers.")
+    with np.errstate(all="ignore"):
+        g = got.astype(np.float64)
+        want = expected.astype(got.dtype if got.dtype.kind == "f" else np.float64).astype(np.float64)
+    if np.isnan(g).any() and not np.isnan(want).any():
+        raise CheckFailed(f"relu({what}) returned NaN: {describe(got)}.")
+    if not np.array_equal(g, want, equal_nan=True):
+        bad = g != want
+        zs = z[bad]
+        where = (
+            "for negative inputs"
+            if (zs < 0).all()
+            else "for 0"
+            if (zs == 0).all()
+            else "for positive inputs"
+            if (zs > 0).all()
+            else ""
+        )
+        raise CheckFailed(
+            f"relu({what}) is wrong {where}: for input {describe(z)} it returned {describe(got)}. "
+            f"ReLU is 0 where z <= 0 and z where z > 0.{relu_hint(z, got)}"
+        )
+    return got
 
 
-def _relu_hint(z, got):
+def relu_hint(z, got):
     """Name the common wrong relus."""
     with np.errstate(all="ignore"):
         g, z = got.astype(float), z.astype(float)
-        if np.issubdtype(got.dtype, np.integer) or got.dtype == bool:
+        if got.dtype.kind in "iub":
             return f" It returned integers (dtype {got.dtype}): keep the input's float dtype."
         if np.array_equal(g, np.abs(z)):
             return " That is |z|: ReLU is 0, not -z, for negative z."
         if np.array_equal(g, (z > 0).astype(float)):
             return " That is a step function, ReLU's derivative, not ReLU."
-        neg = z < 0
-        if neg.any() and np.allclose(g[neg] / z[neg], g[neg][0] / z[neg][0]) and (g[neg] != 0).all():
+        neg = (z < 0) & np.isfinite(z)
+        if neg.any() and (g[neg] != 0).all() and np.allclose(g[neg] / z[neg], g[neg][0] / z[neg][0]):
             return " It scales negative inputs (a leaky ReLU); ReLU makes them 0."
-        pos = z > 0
+        pos = (z > 0) & np.isfinite(z)
         if pos.any() and np.ptp(g[pos] - z[pos]) < 1e-12 and (g[pos] != z[pos]).all():
             return f" It is shifted by {float((g[pos] - z[pos])[0]):.3g} for positive inputs."
     return ""
 
 
-def run_relu(env, cfg):
-    relu = get_defined(env, "relu", "function")
-    rng = np.random.RandomState(cfg["seed"])
-    outcomes = {}
-
+def relu_values(relu, rng):
     fixed = np.array([-3.0, -1.5, -1e-3, 0.0, -0.0, 1e-3, 0.5, 2.0])
-    values = np.concatenate([fixed, rng.normal(0, 2, size=12)])
-    outcomes["values"] = _relu_case(relu, values, "a 1-D array of negative, zero and positive values") or PASS
+    relu_result(
+        relu, np.concatenate([fixed, rng.normal(0, 2, size=12)]), "a 1-D array of negative, zero and positive values"
+    )
 
-    shaped = [(np.float64(-1.5), "a negative scalar"), (np.float64(2.5), "a positive scalar"),
-              (rng.normal(size=7), "a 1-D array"), (rng.normal(size=(5, 4)), "a 2-D array"),
-              (rng.normal(size=(2, 3, 4)), "a 3-D array")]
-    outcomes["shapes"] = next(filter(None, (_relu_case(relu, z, what) for z, what in shaped)), PASS)
 
-    z32 = rng.normal(size=(6, 5)).astype(np.float32)
-    outcome = _relu_case(relu, z32, "a float32 array")
-    if outcome is None:
-        got = np.asarray(relu(z32))
-        outcome = PASS if got.dtype == np.float32 else fail(
-            f"relu(a float32 array) returned dtype {got.dtype}; keep the input's dtype "
-            "(float32 in, float32 out), e.g. don't mix in float64 arrays.")
-    outcomes["float32"] = outcome
+def relu_shapes(relu, rng):
+    for z, what in [
+        (np.float64(-1.5), "a negative scalar"),
+        (np.float64(2.5), "a positive scalar"),
+        (rng.normal(size=7), "a 1-D array"),
+        (rng.normal(size=(5, 4)), "a 2-D array"),
+        (rng.normal(size=(2, 3, 4)), "a 3-D array"),
+    ]:
+        relu_result(relu, z, what)
 
-    large = np.array([-1e308, -1e300, 1e300, 1e308, -np.inf, np.inf, 0.0])
-    outcomes["large"] = _relu_case(relu, large, "very large values and +-inf") or PASS
-    return outcomes
+
+def relu_unmodified(relu, rng):
+    z = rng.normal(size=(4, 5))
+    before = z.copy()
+    relu_result(relu, z, "a 2-D array")  # it must work to earn this point
+    if not np.array_equal(z, before):
+        raise CheckFailed(
+            "relu changed its argument in place (e.g. `z[z < 0] = 0`); return a new array "
+            "instead: np.maximum(z, 0) does."
+        )
+
+
+def relu_float64(relu, rng):
+    got = relu_result(relu, rng.normal(size=(3, 4)), "a float64 array")
+    if got.dtype != np.float64:
+        raise CheckFailed(
+            f"relu(a float64 array) returned dtype {got.dtype}: a dtype problem, not a wrong value. "
+            "Keep the input's dtype (don't cast, e.g. with astype or a float32 constant)."
+        )
+
+
+def relu_large(relu, rng):
+    z = np.array([-1e308, -1e300, 1e300, 1e308, -np.inf, np.inf, 0.0])
+    try:
+        relu_result(relu, z, "very large values and +-inf")
+    except CheckFailed as e:
+        raise CheckFailed(
+            f"{e} (np.maximum(z, 0) handles these; z * (z > 0) gives NaN for -inf and "
+            "(z + abs(z)) / 2 overflows for 1e308.)"
+        ) from None
+
+
+def relu_float32(relu, rng):
+    got = relu_result(relu, rng.normal(size=(6, 5)).astype(np.float32), "a float32 array")
+    if got.dtype != np.float32:
+        raise CheckFailed(
+            f"relu(a float32 array) returned dtype {got.dtype}; np.maximum(z, 0) keeps float32 "
+            "(the autograder trains in float32, where float64 copies cost time, not points)."
+        )
+
+
+RELU_CASES = {
+    "values": relu_values,
+    "shapes": relu_shapes,
+    "unmodified": relu_unmodified,
+    "float64": relu_float64,
+    "large": relu_large,
+    "float32": relu_float32,
+}
+
+
+def relu_case(name, relu, seed):
+    RELU_CASES[name](defined(relu, "relu", "function"), np.random.RandomState(seed + list(RELU_CASES).index(name)))
+
+
+def run_relu(student, cfg):
+    """Each case in a fresh process of its own, so that one that raises or hangs costs only itself."""
+    return {name: case(relu_case, name, student.fresh().relu, cfg.seed) for name in cfg.cases}
 
 
 # ---------------------------------------------------------------------------------------------
 # 2, 3. forward and backward: what can be checked without the reference
 
-def random_model(cls, sizes, rng):
-    """The student's class, built as the book builds it, then given random non-zero parameters."""
-    model = call(f"{cls.__name__}{tuple(sizes)}", cls, *sizes)
+
+def random_params(rng, sizes):
     n_features, n_hidden, n_classes = sizes
-    params = {"weight_h": rng.normal(0, 0.1, (n_hidden, n_features)),
-              "bias_h": rng.normal(0, 0.5, n_hidden),
-              "weight_out": rng.normal(0, 0.5, (n_classes, n_hidden)),
-              "bias_out": rng.normal(0, 0.5, n_classes)}
+    return {
+        "weight_h": rng.normal(0, 0.1, (n_hidden, n_features)),
+        "bias_h": rng.normal(0, 0.5, n_hidden),
+        "weight_out": rng.normal(0, 0.5, (n_classes, n_hidden)),
+        "bias_out": rng.normal(0, 0.5, n_classes),
+    }
+
+
+def make_model(cls, sizes, params):
+    """The student's class, built as the book builds it, then given these parameters."""
+    model = call(f"NeuralNetMLP_ReLU{tuple(sizes)}", defined(cls, "NeuralNetMLP_ReLU", "class"), *sizes)
     for name, value in params.items():
-        setattr(model, name, value.copy())
-    return model, params
-
-
-def run_forward(model, x, sizes):
-    out = call("forward(x)", model.forward, x)
-    if not isinstance(out, tuple) or len(out) != 2:
-        raise CheckError(f"forward should return the pair (a_h, a_out), but returned {describe(out)}.")
-    n = x.shape[0]
-    if np.shape(out[0]) == (n, sizes[2]) and np.shape(out[1]) == (n, sizes[1]):
-        raise CheckError(f"forward returned arrays of shapes {np.shape(out[0])} and {np.shape(out[1])}: "
-                         "return (a_h, a_out), the hidden activations first.")
-    a_h = as_array("a_h (the first value forward returns)", out[0], (n, sizes[1]))
-    a_out = as_array("a_out (the second value forward returns)", out[1], (n, sizes[2]))
-    for what, a in (("a_h", a_h), ("a_out", a_out)):
-        if not np.isfinite(a).all():
-            raise CheckError(f"{what} contains NaN or inf: {describe(a)}.")
-    return a_h, a_out
-
-
-def run_backward(model, x, a_h, a_out, y, sizes):
-    out = call("backward(x, a_h, a_out, y)", model.backward, x, a_h, a_out, y)
-    if not isinstance(out, tuple) or len(out) != 4:
-        raise CheckError("backward should return the four gradients (d_loss__dw_out, d_loss__db_out, "
-                         f"d_loss__d_w_h, d_loss__d_b_h), but returned {describe(out)}.")
-    n_features, n_hidden, n_classes = sizes
-    shapes = [(n_classes, n_hidden), (n_classes,), (n_hidden, n_features), (n_hidden,)]
-    got_shapes = [np.shape(g) if isinstance(g, (np.ndarray, np.generic)) else None for g in out]
-    if sorted(map(str, got_shapes)) == sorted(map(str, shapes)) and got_shapes != shapes:
-        raise CheckError(f"backward returned gradients of shapes {got_shapes}; expected, in this order, "
-                         f"{shapes}: return (d_loss__dw_out, d_loss__db_out, d_loss__d_w_h, d_loss__d_b_h).")
-    for p, got, want in zip(PARAMS, got_shapes, shapes):
-        if got is not None and len(want) == 2 and got == want[::-1]:
-            raise CheckError(f"the gradient for {p} has shape {got}, the transpose of {p}'s shape {want}: "
-                             "check the order of the factors in np.dot.")
-    grads = [as_array(f"the gradient for {p} (value {i + 1} of backward's result)", g, s)
-             for i, (p, g, s) in enumerate(zip(PARAMS, out, shapes))]
-    for p, g in zip(PARAMS, grads):
-        if not np.isfinite(g).all():
-            raise CheckError(f"the gradient for {p} contains NaN or inf: {describe(g)}.")
-    return grads
+        try:
+            setattr(model, name, value.copy())
+        except (CheckFailed, CodeStopped):
+            raise
+        except Exception as e:
+            raise CheckFailed(f"setting model.{name} raised {e}") from None
+    return model
 
 
 def random_batch(rng, n, sizes):
     return rng.normal(size=(n, sizes[0])), rng.randint(0, sizes[2], size=n)
 
 
-def run_forward_public(env, cfg):
-    cls = get_defined(env, "NeuralNetMLP_ReLU", "class")
-    rng, sizes = np.random.RandomState(cfg["seed"]), (784, 50, 10)
-    model, _ = random_model(cls, sizes, rng)
-    x, _ = random_batch(rng, cfg["n_examples"], sizes)
-    a_h, a_out = run_forward(model, x, sizes)
+def run_forward(model, x, sizes):
+    out = call("forward(x)", model.forward, x)
+    if not isinstance(out, tuple) or len(out) != 2:
+        raise CheckFailed(f"forward should return the pair (a_h, a_out), but returned {describe(out)}.")
+    n = x.shape[0]
+    if np.shape(out[0]) == (n, sizes[2]) and np.shape(out[1]) == (n, sizes[1]):
+        raise CheckFailed(
+            f"forward returned arrays of shapes {np.shape(out[0])} and {np.shape(out[1])}: "
+            "return (a_h, a_out), the hidden activations first."
+        )
+    a_h = as_array("a_h (the first value forward returns)", out[0], (n, sizes[1]))
+    a_out = as_array("a_out (the second value forward returns)", out[1], (n, sizes[2]))
+    for what, a in (("a_h", a_h), ("a_out", a_out)):
+        if not np.isfinite(a).all():
+            raise CheckFailed(f"{what} contains NaN or inf: {describe(a)}.")
+    return a_h, a_out
+
+
+def gradient_shapes(sizes):
+    n_features, n_hidden, n_classes = sizes
+    return [(n_classes, n_hidden), (n_classes,), (n_hidden, n_features), (n_hidden,)]
+
+
+def run_backward(model, x, a_h, a_out, y, sizes):
+    out = call("backward(x, a_h, a_out, y)", model.backward, x, a_h, a_out, y)
+    if not isinstance(out, tuple) or len(out) != 4:
+        raise CheckFailed(
+            "backward should return the four gradients (d_loss__dw_out, d_loss__db_out, "
+            f"d_loss__d_w_h, d_loss__d_b_h), but returned {describe(out)}."
+        )
+    shapes = gradient_shapes(sizes)
+    got_shapes = [np.shape(g) if isinstance(g, (np.ndarray, np.generic)) else None for g in out]
+    if sorted(map(str, got_shapes)) == sorted(map(str, shapes)) and got_shapes != shapes:
+        raise CheckFailed(
+            f"backward returned gradients of shapes {got_shapes}; expected, in this order, "
+            f"{shapes}: return (d_loss__dw_out, d_loss__db_out, d_loss__d_w_h, d_loss__d_b_h)."
+        )
+    for p, got, want in zip(PARAMS, got_shapes, shapes):
+        if got is not None and len(want) == 2 and got == want[::-1]:
+            raise CheckFailed(
+                f"the gradient for {p} has shape {got}, the transpose of {p}'s shape {want}: "
+                "check the order of the factors in np.dot."
+            )
+    grads = [
+        as_array(f"the gradient for {p} (value {i + 1} of backward's result)", g, s)
+        for i, (p, g, s) in enumerate(zip(PARAMS, out, shapes))
+    ]
+    for p, g in zip(PARAMS, grads):
+        if not np.isfinite(g).all():
+            raise CheckFailed(f"the gradient for {p} contains NaN or inf: {describe(g)}.")
+    return grads
+
+
+def forward_runs(student, cfg):
+    rng = np.random.RandomState(cfg.seed)
+    model = make_model(student.cls, SIZES, random_params(rng, SIZES))
+    x, _ = random_batch(rng, cfg.n_examples, SIZES)
+    a_h, a_out = run_forward(model, x, SIZES)
     if (a_h < 0).any():
-        return {"runs": fail(f"a_h has negative values ({describe(a_h[a_h < 0])}); "
-                             "a ReLU activation is never negative.")}
+        raise CheckFailed(f"a_h has negative values ({describe(a_h[a_h < 0])}); a ReLU activation is never negative.")
     if not ((a_out > 0) & (a_out < 1)).all():
-        return {"runs": fail(f"a_out should be sigmoid outputs in (0, 1): {describe(a_out)}.")}
-    return {"runs": PASS}
+        raise CheckFailed(f"a_out should be sigmoid outputs in (0, 1): {describe(a_out)}.")
 
 
 def random_activations(rng, n, sizes):
-    """Activations of the right shapes (a_h >= 0 with zeros, a_out in (0, 1)), made without
-    calling the student's forward, so that backward is judged on its own."""
+    """Activations of the right shapes (a_h >= 0 with zeros, a_out in (0, 1))."""
     a_h = np.maximum(rng.normal(size=(n, sizes[1])), 0)
     a_out = 1 / (1 + np.exp(-rng.normal(size=(n, sizes[2]))))
     return a_h, a_out
 
 
-def run_backward_public(env, cfg):
-    cls = get_defined(env, "NeuralNetMLP_ReLU", "class")
-    rng, sizes = np.random.RandomState(cfg["seed"]), (784, 50, 10)
-    model, _ = random_model(cls, sizes, rng)
-    x, y = random_batch(rng, cfg["n_examples"], sizes)
-    run_backward(model, x, *random_activations(rng, cfg["n_examples"], sizes), y, sizes)
-    return {"runs": PASS}
+PRIME_S = 3  # for the forward that runs before backward
+
+
+def backward_after_forward(student, params, x, a_h, a_out, y):
+    """backward's gradients after a forward on the same x, as in any training loop (a backward may use
+    what forward cached). If forward fails, backward runs anyway; if it does not return, backward
+    runs in a fresh process without it."""
+    model = make_model(student.fresh().cls, SIZES, params)
+    try:
+        with student.time_limit(PRIME_S):
+            call("forward(x)", model.forward, x)
+    except CheckFailed:
+        pass
+    except CodeStopped:
+        model = make_model(student.fresh().cls, SIZES, params)
+    return run_backward(model, x, a_h.copy(), a_out.copy(), y, SIZES)
+
+
+def backward_runs(student, cfg):
+    rng = np.random.RandomState(cfg.seed)
+    params = random_params(rng, SIZES)
+    x, y = random_batch(rng, cfg.n_examples, SIZES)
+    a_h, a_out = random_activations(rng, cfg.n_examples, SIZES)
+    backward_after_forward(student, params, x, a_h, a_out, y)
+
+
+def run_forward_public(student, cfg):
+    return {"runs": case(forward_runs, student.fresh(), cfg)}
+
+
+def run_backward_public(student, cfg):
+    return {"runs": case(backward_runs, student, cfg)}
 
 
 # ---------------------------------------------------------------------------------------------
 # 4. numeric gradient check
+
 
 def rel_error(x, y):
     """CS231n's relative error: max |x - y| / max(1e-8, |x| + |y|), elementwise."""
@@ -285,11 +416,13 @@ def loss_backward_differentiates(a_out, y, n_classes):
     return np.sum((a_out - np.eye(n_classes)[y]) ** 2) / y.shape[0]
 
 
-def numeric_gradient(f, model, name, eps):
-    """Central differences of f() with respect to model.<name>, set anew for each evaluation."""
+def numeric_gradient(f, model, name, eps, entries=None):
+    """Central differences of f() with respect to model.<name> (set anew for each evaluation), at
+    `entries` (all of them by default; a sample, as CS231n's grad_check_sparse does). Returns the
+    estimate, with NaN where not evaluated."""
     param = np.array(getattr(model, name), dtype=np.float64)
-    grad = np.zeros_like(param)
-    for i in np.ndindex(param.shape):
+    grad = np.full_like(param, np.nan)
+    for i in entries if entries is not None else np.ndindex(param.shape):
         old, losses = param[i], []
         for value in (old + eps, old - eps):
             param[i] = value
@@ -309,23 +442,38 @@ def hint_factor(got, want, n):
     c = float(np.sum(got * want)) / denom
     if not np.allclose(got, c * want, rtol=1e-6, atol=1e-12):
         return ""
-    named = {2.0: "twice the expected value", 0.5: "half the expected value: is the 2 of the squared "
-             "error's derivative, 2.*(a_out - y_onehot) / n, missing?", float(n): f"{n} (the number of "
-             "examples) times too large: is the division by n = y.shape[0] missing?", 1 / n: f"divided "
-             f"by n = {n} once too often: sum over the examples (np.sum), don't average (np.mean)."}
+    named = {
+        2.0: "twice the expected value",
+        0.5: "half the expected value: is the 2 of the squared error's derivative, 2.*(a_out - y_onehot) / n, missing?",
+        float(n): f"{n} (the number of examples) times too large: is the division by n = y.shape[0] missing?",
+        1 / n: f"divided by n = {n} once too often: sum over the examples (np.sum), don't average (np.mean).",
+    }
     for factor, text in named.items():
         if np.isclose(c, factor, rtol=1e-6):
             return f" It is {text}"
+    if np.isclose(c, -1, rtol=1e-6):
+        return " It has the wrong sign."
     return f" It is {c:.4g} times the expected value."
 
 
-def gradient_errors(cls, cfg):
-    """{parameter: (analytic, numeric, relative error)} for the student's class on small random data."""
-    rng, sizes = np.random.RandomState(cfg["seed"]), tuple(cfg["sizes"])
-    model, params = random_model(cls, sizes, rng)
+FLOAT32_EPS, FLOAT32_MAX_REL_ERROR = 1e-3, 1e-2  # a forward that computes in float32 is checked at its precision
+
+
+def gradient_errors(cls, seed=0, sizes=(20, 8, 5), n_examples=10, eps=1e-5, kink_margin=1e-3, sampled_entries=None):
+    """{parameter: (analytic, numeric, relative error)} for the class's backward on a small random
+    network, away from ReLU's kink. With sampled_entries, weight_h is checked at that many entries.
+    A forward that turns float64 into float32 is checked with larger steps (FLOAT32_EPS), and the
+    result says so: errors["precision"] = "float32"."""
+    rng = np.random.RandomState(seed)
+    params = random_params(rng, sizes)
+    model = make_model(cls, sizes, params)
+    x, _ = random_batch(rng, n_examples, sizes)
+    low = any(a.dtype != np.float64 for a in run_forward(model, x, sizes))
+    if low:
+        eps, kink_margin = FLOAT32_EPS, 20 * FLOAT32_EPS
     for _ in range(1000):  # keep every hidden pre-activation away from ReLU's kink at 0
-        x, y = random_batch(rng, cfg["n_examples"], sizes)
-        if np.abs(x @ params["weight_h"].T + params["bias_h"]).min() > cfg["kink_margin"]:
+        x, y = random_batch(rng, n_examples, sizes)
+        if np.abs(x @ params["weight_h"].T + params["bias_h"]).min() > kink_margin:
             break
     a_h, a_out = run_forward(model, x, sizes)
     analytic = run_backward(model, x, a_h, a_out, y, sizes)
@@ -335,67 +483,84 @@ def gradient_errors(cls, cfg):
 
     errors = {}
     for name, grad in zip(PARAMS, analytic):
-        numeric = numeric_gradient(loss, model, name, cfg["eps"])
-        errors[name] = (grad, numeric, rel_error(grad, numeric))
+        entries = None
+        if sampled_entries and name == "weight_h" and grad.size > sampled_entries:
+            flat = rng.choice(grad.size, sampled_entries, replace=False)
+            entries = [np.unravel_index(i, grad.shape) for i in flat]
+        numeric = numeric_gradient(loss, model, name, eps, entries)
+        mask = ~np.isnan(numeric)
+        errors[name] = (grad, numeric, rel_error(grad[mask], numeric[mask]))
+    errors["precision"] = "float32" if low else "float64"
     return errors
 
 
-def run_gradients(env, cfg):
-    cls = get_defined(env, "NeuralNetMLP_ReLU", "class")
-    outcomes = {}
-    for name, (grad, numeric, err) in gradient_errors(cls, cfg).items():
-        key = name.replace("weight", "w").replace("bias", "b")
-        outcomes[key] = PASS if err <= cfg["max_rel_error"] else fail(
-            f"the gradient for {name} does not match its numeric estimate: relative error {err:.2e} "
-            f"(at most {cfg['max_rel_error']:.0e} passes). Analytic {describe(grad)}; "
-            f"numeric {describe(numeric)}. The loss differentiated is sum((a_out - onehot)**2) / n."
-            + hint_factor(grad, numeric, cfg["n_examples"]))
-    return outcomes
+def run_gradients(student, cfg):
+    def check(cls):
+        errors = gradient_errors(
+            cls, cfg.seed, tuple(cfg.sizes), cfg.n_examples, cfg.eps, cfg.kink_margin, cfg.sampled_entries
+        )
+        low = errors.pop("precision") == "float32"
+        limit = max(cfg.max_rel_error, FLOAT32_MAX_REL_ERROR) if low else cfg.max_rel_error
+        note = " (Your forward turns float64 into float32, so this was checked at float32 precision.)" if low else ""
+        result = {}
+        for name, (grad, numeric, err) in errors.items():
+            key = name.replace("weight", "w").replace("bias", "b")
+            mask = ~np.isnan(numeric)
+            result[key] = (
+                PASS
+                if err <= limit
+                else Outcome(
+                    False,
+                    (
+                        f"the gradient for {name} does not match its numeric estimate: relative error {err:.2e} "
+                        f"(at most {limit:.0e} passes). Analytic {describe(grad[mask])}; numeric "
+                        f"{describe(numeric[mask])}. The loss differentiated is sum((a_out - onehot)**2) / n."
+                        + hint_factor(grad[mask], numeric[mask], cfg.n_examples)
+                        + note
+                    ),
+                )
+            )
+        return result
+
+    try:
+        return check(student.fresh().cls)
+    except CheckFailed as e:
+        return {key: Outcome(False, str(e)) for key in cfg.cases}
+    except CodeStopped as e:
+        return {key: Outcome(False, f"Your code {e}.", e.kind) for key in cfg.cases}
 
 
 def gradient_check_report(cls, seed=0, sizes=(20, 8, 5), n_examples=10, eps=1e-5):
-    """For students: print the relative error of each gradient of `cls`'s backward against
-    central differences of L = sum((a_out - onehot)**2) / n, on a small random network."""
-    cfg = {"seed": seed, "sizes": sizes, "n_examples": n_examples, "eps": eps, "kink_margin": 1e-3}
+    """For students: print the relative error of each gradient of `cls`'s backward against central
+    differences of L = sum((a_out - onehot)**2) / n, on a small random network."""
     try:
-        errors = gradient_errors(cls, cfg)
-    except CheckError as e:
+        errors = gradient_errors(cls, seed, sizes, n_examples, eps)
+    except CheckFailed as e:
         print(f"Cannot check the gradients yet: {e}")
         return None
+    if errors.pop("precision") == "float32":
+        print("Your forward turns float64 into float32: checked with larger steps, at float32 precision.")
     for name, (_, _, err) in errors.items():
         verdict = "ok" if err < 1e-6 else "suspicious" if err < 1e-3 else "WRONG"
         print(f"{name:10s} relative error {err:.2e}  {verdict}")
     return {name: err for name, (_, _, err) in errors.items()}
 
 
-PUBLIC_CHECKS = {"relu": run_relu, "forward": run_forward_public,
-                 "backward": run_backward_public, "gradients": run_gradients}
-
-
 # ---------------------------------------------------------------------------------------------
-# Otter glue: each Otter test case calls check_case for its case of a check.
+# grader.check in the student's notebook: one public case of a check
 
-_memo = {}
-
-
-def run_check(runner, env, check, cfg):
-    """Run a whole check once per version of the student's code; return {case: Outcome}."""
-    key = (check, id(runner), id(env.get("relu")), id(env.get("NeuralNetMLP_ReLU")))
-    if key not in _memo:
-        try:
-            with time_limit(cfg.get("timeout_s")):
-                _memo[key] = runner(env, cfg)
-        except CheckError as e:
-            _memo[key] = {None: fail(str(e))}
-        except TimeoutError as e:
-            _memo[key] = {None: fail(f"the {check} check {e}: does your code loop forever or "
-                                     "do far more work than it needs?")}
-    return _memo[key]
+PUBLIC = {"relu": run_relu, "forward": run_forward_public, "backward": run_backward_public}
 
 
-def check_case(env, check, case, cfg, runners=PUBLIC_CHECKS):
-    """Raise AssertionError with the feedback message unless `case` of `check` passed."""
-    outcomes = run_check(runners[check], env, check, cfg)
-    outcome = outcomes.get(case) or outcomes.get(None) or fail(f"no result for {check}: {case}")
-    if not outcome.passed:
-        raise AssertionError(outcome.message)
+def check_case(env, check, name, settings):
+    """Raise AssertionError with the case's message unless it passed; a case worth no points (advice)
+    prints its message instead of failing."""
+    cfg = type("Settings", (), dict(settings, cases=[name] if check == "relu" else ["runs"]))
+    student = Student(env.get("relu"), env.get("NeuralNetMLP_ReLU"))
+    outcome = PUBLIC[check](student, cfg)[name]
+    if outcome.passed:
+        return
+    if settings.get("points") == 0:
+        print(f"Advice (no points), {check}: {name}: {outcome.message}")
+        return
+    raise AssertionError(outcome.message)

@@ -1,53 +1,87 @@
-"""Messages between grader and worker: a JSON header, then arrays in NumPy's .npy format.
-Nothing is ever unpickled, so a message from the student's process cannot run code in the grader."""
+"""Messages between the grader and the student's process over a Unix socket: a JSON header, then
+arrays in NumPy's .npy format. Nothing is ever unpickled, so a message from the student's process
+cannot run code in the grader. Both sides import this file; in the sandbox it is a copy.
+"""
+
 import io
 import json
+import socket
 import struct
+
+# Bound at import, before any student code runs in the sandbox: patching numpy, json or builtins
+# later changes nothing here.
+from builtins import dict, float, int, isinstance, len, list, repr, tuple, type  # noqa: A004, UP029
 
 import numpy as np
 
-# Bound at import, before any student code runs in the worker: patching numpy, json or builtins
-# later changes nothing here.
-from builtins import dict, float, int, isinstance, len, list, repr, tuple, type  # noqa: E402,A004
 np_save, np_load, np_asarray, ndarray, generic = np.save, np.load, np.asarray, np.ndarray, np.generic
 dumps, loads, pack, unpack, BytesIO = json.dumps, json.loads, struct.pack, struct.unpack, io.BytesIO
+send_fds, recv_fds = socket.send_fds, socket.recv_fds
 
 MAX_HEADER = 1 << 20
 MAX_ARRAY = 512 << 20
 
 
-def send(stream, header, arrays=()):
+def send(sock, header, arrays=()):
     blobs = []
     for a in arrays:
         buf = BytesIO()
         np_save(buf, np_asarray(a), allow_pickle=False)
         blobs.append(buf.getvalue())
     head = dumps(dict(header, n_arrays=len(blobs))).encode()
-    stream.write(pack("<I", len(head)) + head)
+    parts = [pack("<I", len(head)), head]
     for blob in blobs:
-        stream.write(pack("<Q", len(blob)) + blob)
-    stream.flush()
+        parts += [pack("<Q", len(blob)), blob]
+    sock.sendall(b"".join(parts))
 
 
-def _read_exact(stream, n):
-    data = stream.read(n)
-    if data is None or len(data) != n:
-        raise EOFError("the other process closed the connection")
-    return data
+def recv_exact(sock, n):
+    buf = bytearray(n)
+    view, got = memoryview(buf), 0
+    while got < n:
+        k = sock.recv_into(view[got:])
+        if not k:
+            raise EOFError("the other process closed the connection")
+        got += k
+    return bytes(buf)
 
 
-def receive(stream):
-    (n,) = unpack("<I", _read_exact(stream, 4))
+def receive(sock):
+    (n,) = unpack("<I", recv_exact(sock, 4))
     if n > MAX_HEADER:
         raise ValueError("message header too large")
-    header = loads(_read_exact(stream, n))
+    header = loads(recv_exact(sock, n))
+    if not isinstance(header, dict):
+        raise ValueError("message header is not an object")
     arrays = []
     for _ in range(int(header.get("n_arrays", 0))):
-        (size,) = unpack("<Q", _read_exact(stream, 8))
+        (size,) = unpack("<Q", recv_exact(sock, 8))
         if size > MAX_ARRAY:
             raise ValueError("array too large")
-        arrays.append(np_load(BytesIO(_read_exact(stream, size)), allow_pickle=False))
+        arrays.append(np_load(BytesIO(recv_exact(sock, size)), allow_pickle=False))
     return header, arrays
+
+
+FD_MESSAGE = 256  # fixed size, so that reading it never reads into the next message
+
+
+def send_with_fds(sock, header, fds):
+    """A small header and open file descriptors (SCM_RIGHTS)."""
+    head = dumps(header).encode()
+    if len(head) > FD_MESSAGE - 4:
+        raise ValueError("header too large")
+    send_fds(sock, [(pack("<I", len(head)) + head).ljust(FD_MESSAGE, b" ")], fds)
+
+
+def receive_with_fds(sock, max_fds=4):
+    data, fds, _, _ = recv_fds(sock, FD_MESSAGE, max_fds)
+    if not data:
+        raise EOFError("the other process closed the connection")
+    data += recv_exact(sock, FD_MESSAGE - len(data))
+    (n,) = unpack("<I", data[:4])
+    if n > FD_MESSAGE - 4:
+        raise ValueError("malformed message with file descriptors")
+    return loads(data[4 : 4 + n]), fds
 
 
 def encode(value, arrays, depth=0):

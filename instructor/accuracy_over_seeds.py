@@ -4,14 +4,15 @@ margin that `training.epochs` in grading.yml is chosen by.
 
     python bench/accuracy_over_seeds.py [--seeds 10] [--epochs 40] [--sigmoid]
 """
+
 import argparse
 import time
 
 import numpy as np
+from mnist_data import load_mnist
 from threadpoolctl import threadpool_limits
 
 from autograder import config
-from mnist_data import load_mnist
 from reference.mlp import NeuralNetMLP, NeuralNetMLP_ReLU, accuracy, predict, train
 
 
@@ -21,29 +22,46 @@ def main():
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--sigmoid", action="store_true", help="the sigmoid net instead")
     args = parser.parse_args()
-    cfg = config.check_config("training")
+    cfg = config.load().checks.training
     cls = NeuralNetMLP if args.sigmoid else NeuralNetMLP_ReLU
     X_train, y_train, _, _, X_test, y_test = load_mnist()
-    report = sorted({5, 10, 15, 20, 25, 30, 40, cfg["epochs"]} & set(range(1, args.epochs + 1)))
+    report = sorted({5, 10, 15, 20, 25, 30, 40, cfg.epochs} & set(range(1, args.epochs + 1)))
     table = []
     with threadpool_limits(1):
         for seed in range(args.seeds):
-            model, accs = cls(784, 50, 10, random_seed=seed), []
+            model = cls(784, 50, 10, random_seed=seed)
+            accs = []
+
+            def log(_, model=model, accs=accs):
+                accs.append(accuracy(y_test, predict(model, X_test)))
+
             start = time.monotonic()
-            train(model, X_train, y_train, num_epochs=args.epochs, learning_rate=cfg["learning_rate"],
-                  minibatch_size=cfg["minibatch_size"], seed=seed,
-                  log=lambda _: accs.append(accuracy(y_test, predict(model, X_test))))
+            train(
+                model,
+                X_train,
+                y_train,
+                num_epochs=args.epochs,
+                learning_rate=cfg.learning_rate,
+                minibatch_size=cfg.minibatch_size,
+                seed=seed,
+                log=log,
+            )
             table.append([accs[e - 1] for e in report])
-            print(f"seed {seed}: " + " ".join(f"{e}:{a:.2%}" for e, a in zip(report, table[-1]))
-                  + f"  ({time.monotonic() - start:.0f} s)", flush=True)
+            print(
+                f"seed {seed}: "
+                + " ".join(f"{e}:{a:.2%}" for e, a in zip(report, table[-1]))
+                + f"  ({time.monotonic() - start:.0f} s)",
+                flush=True,
+            )
     worst = np.min(table, axis=0)
-    print(f"{cls.__name__}, worst over {args.seeds} seeds: "
-          + " ".join(f"{e}:{a:.2%}" for e, a in zip(report, worst)))
-    e = cfg["epochs"]
+    print(f"{cls.__name__}, worst over {args.seeds} seeds: " + " ".join(f"{e}:{a:.2%}" for e, a in zip(report, worst)))
+    e = cfg.epochs
     if e in report:
-        print(f"grading.yml: {e} epochs, worst {worst[report.index(e)]:.2%}, "
-              f"margin {100 * (worst[report.index(e)] - cfg['min_test_accuracy']):+.2f} points over "
-              f"{cfg['min_test_accuracy']:.0%}")
+        print(
+            f"grading.yml: {e} epochs, worst {worst[report.index(e)]:.2%}, "
+            f"margin {100 * (worst[report.index(e)] - cfg.min_test_accuracy):+.2f} points over "
+            f"{cfg.min_test_accuracy:.0%}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,149 @@
+"""Reading a notebook as IPython runs it, and choosing the cells the graded definitions need."""
+
+import nbformat
+import pytest
+
+from autograder import notebook, slicing
+
+
+def cells_of(*sources, tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    return notebook.read(path)
+
+
+def plan_of(*sources, tmp_path):
+    return slicing.plan(cells_of(*sources, tmp_path=tmp_path))
+
+
+RELU = "def relu(z):\n    return np.maximum(z, 0)"
+CLASS = "class NeuralNetMLP_ReLU:\n    def forward(self, x):\n        return relu(x @ self.w), sigmoid(x)"
+CHECKS = ('grader.check("relu")', 'grader.check("forward")')
+
+
+def ran(plan):
+    return [s["cell"] for s in plan.steps if "cell" in s and not s["extra"]]
+
+
+def test_magics_come_out_as_ipython_runs_them(tmp_path):
+    cells = cells_of(
+        "%matplotlib inline\nimport numpy as np",
+        "%%time\nx = np.ones(3)\n!ls",
+        "y = %time np.zeros(2)",
+        "%%capture out\nprint('noisy')",
+        "!pip install tqdm",
+        'print("a %s"\n% (3,))',
+        "   indented = 1\n   more = 2",
+        tmp_path=tmp_path,
+    )
+    assert all(c.tree is not None for c in cells), [c.error for c in cells]
+    assert "get_ipython().run_line_magic('matplotlib', 'inline')" in cells[0].code
+    assert cells[1].code.startswith("x = np.ones(3)") and "get_ipython().system('ls')" in cells[1].code
+    assert cells[2].code == "y = np.zeros(2)"
+    assert "out = __import__('notebook_env').CapturedOutput()" in cells[3].code
+    assert cells[5].code == 'print("a %s"\n% (3,))'  # valid Python is left alone: `%` stays an operator
+    assert cells[6].code == "indented = 1\nmore = 2"
+
+
+def test_a_syntax_error_is_reported_not_fatal(tmp_path):
+    cells = cells_of("def relu(z):\n    return np.maximum(z, 0", RELU, tmp_path=tmp_path)
+    assert cells[0].tree is None and "syntax error" in cells[0].error
+    plan = slicing.plan(cells)
+    assert plan.unparsable == [(1, cells[0].error)] and ran(plan) == [2]
+
+
+def test_only_what_the_definitions_need_runs(tmp_path):
+    plan = plan_of(
+        "import numpy as np\nimport matplotlib.pyplot as plt",
+        "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))",
+        "X = np.load('mnist.npz')['x_train']\nplt.imshow(X[0])",
+        RELU,
+        CHECKS[0],
+        CLASS,
+        "model = NeuralNetMLP_ReLU()\nfor lr in (0.1, 0.3):\n    train(model, X, lr)",
+        CHECKS[1],
+        "fig, ax = plt.subplots()\nax.plot([1, 2])",
+        tmp_path=tmp_path,
+    )
+    assert ran(plan) == [1, 2, 4, 6]
+    assert plan.skipped == [3, 5, 7, 8, 9]
+
+
+def test_the_definition_in_effect_at_its_check_is_graded(tmp_path):
+    plan = plan_of(
+        "import numpy as np",
+        "def relu(z):\n    return z if z > 0 else 0",
+        RELU,
+        CHECKS[0],
+        CLASS,
+        CHECKS[1],
+        "def relu(z):\n    return np.where(z > 0, z, 0.01 * z)  # bonus",
+        tmp_path=tmp_path,
+    )
+    steps = [s.get("cell") or s["snapshot"] for s in plan.steps]
+    assert steps == [1, 2, 3, "relu", 5, "NeuralNetMLP_ReLU", 7]
+    assert plan.steps[-1]["extra"]  # the bonus cell runs only if relu were still undefined at its check
+
+
+def test_without_check_cells_the_last_definition_is_graded(tmp_path):
+    plan = plan_of("import numpy as np", RELU, CLASS, "def relu(z):\n    return np.maximum(z, 0.0)", tmp_path=tmp_path)
+    assert ran(plan) == [1, 2, 3, 4] and [s["snapshot"] for s in plan.steps if "snapshot" in s] == [
+        "relu",
+        "NeuralNetMLP_ReLU",
+    ]
+
+
+def test_a_cell_that_changes_a_needed_name_runs(tmp_path):
+    plan = plan_of(
+        "import numpy as np",
+        "CONFIG = {}",
+        "def setup():\n    CONFIG['alpha'] = 0.0",
+        "setup()",
+        "CONFIG.update(beta=1)",
+        "def relu(z):\n    return np.maximum(z, CONFIG['alpha'])",
+        "NeuralNetMLP_ReLU = None",
+        "NeuralNetMLP_ReLU.extra = 1",
+        "print(len(CONFIG))",
+        tmp_path=tmp_path,
+    )
+    assert ran(plan) == [1, 2, 3, 4, 5, 6, 7, 8]
+
+
+def test_read_before_bound_needs_the_earlier_binding(tmp_path):
+    plan = plan_of(
+        "import numpy as np",
+        "SCALE = 1.0",
+        "SCALE = SCALE * 2",
+        "x = 3",
+        "def relu(z):\n    return np.maximum(z, 0) * SCALE\n\nvalues = [relu(x) for x in range(3)]",
+        tmp_path=tmp_path,
+    )
+    assert ran(plan) == [1, 2, 3, 5]  # the comprehension's x is its own: cell 4 is not needed
+
+
+@pytest.mark.parametrize(
+    "effect",
+    [
+        "import sys\nsys.path.append('..')",
+        "%cd ..",
+        "exec('relu = abs')",
+        "from helpers import *",
+        "%%writefile helpers.py\nX = 1",
+        "%run helpers.py",
+    ],
+)
+def test_cells_whose_effects_cannot_be_followed_always_run(effect, tmp_path):
+    plan = plan_of("import numpy as np", effect, RELU, tmp_path=tmp_path)
+    assert 2 in ran(plan)
+
+
+def test_module_method_calls_do_not_pull_in_training_cells(tmp_path):
+    plan = plan_of(
+        "import numpy as np",
+        "def train(m):\n    np.random.seed(0)\n    m.fit()",
+        RELU,
+        "np.random.seed(1)\nm = object()\ntrain(m)",
+        tmp_path=tmp_path,
+    )
+    assert ran(plan) == [1, 3]
