@@ -65,6 +65,7 @@ class TrainingCheck(Check):
     curve_epochs: int = 5
     curve_examples: int = 5000
     min_test_accuracy: float = 0.95
+    stop_at_accuracy: bool = True  # stop once min_test_accuracy is reached (after curve_epochs), not after all epochs
     # checks that must pass in full for the network to be trained (else: no training points)
     requires: tuple[typing.Literal["relu", "forward", "backward", "gradients"], ...] = (
         "forward",

@@ -24,14 +24,14 @@ from .grader import grade
 
 class AutograderPlugin(AbstractOtterPlugin):
     def before_execution(self, submission):
-        cfg = config.load()
+        here = Path.cwd()  # Otter copied the zip's files/ into the submission's folder: its grading.yml and data
+        cfg = config.load(here / "grading.yml" if (here / "grading.yml").exists() else None)
         path = Path(self.submission_path)
         if path.suffix != ".ipynb":  # Otter takes a .py when no notebook is there: grade it as one cell
             nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(path.read_text(errors="replace"))])
             path = path.with_name("_script_as_notebook.ipynb")
             nbformat.write(nb, path)
-        # Otter copied the zip's files/ into the submission's folder, the working directory here
-        self.report = grade(path, cfg, Layout.find(Path.cwd()))
+        self.report = grade(path, cfg, Layout.find(here))
         self.cfg = cfg
         results = {
             check: {case: {"passed": o.passed, "message": o.message} for case, o in cases.items()}

@@ -50,7 +50,9 @@ class Report:
                     else f"{ICONS['advice']} {case} (advice, no points): {o.message}"
                 )
             elif o.passed:
-                lines.append(f"{ICONS['passed']} {case} ({c.points:g} / {c.points:g})")
+                lines.append(
+                    f"{ICONS['passed']} {case} ({c.points:g} / {c.points:g})" + (f": {o.message}" if o.message else "")
+                )
             else:
                 lines.append(f"{ICONS['failed']} {case} (0 / {c.points:g}): {o.message}")
         return "\n".join(lines)

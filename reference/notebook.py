@@ -151,8 +151,9 @@ gradient_check_report(NeuralNetMLP_ReLU)
 # ### Train the ReLU network
 # With your three parts right it reaches about 96% test accuracy in {{ training.epochs }} epochs.
 # Once your forward, backward and gradients pass its checks, the autograder trains your class itself
-# with this loop and these settings (its own initial weights and seeds), and needs at least
-# {{ training.min_test_accuracy | percent }} test accuracy.
+# with this loop and these settings (its own initial weights and seeds) for up to
+# {{ training.epochs }} epochs, and needs at least {{ training.min_test_accuracy | percent }} test
+# accuracy{% if training.stop_at_accuracy %} (it stops as soon as that is reached){% endif %}.
 
 # %% tags=["otter_ignore"]
 try:
@@ -234,9 +235,9 @@ if model_relu is not None:
 #   "bonus" version below them changes nothing.
 # - It checks `relu`, compares `forward` and `backward` with its own solution on random inputs, and
 #   checks every gradient numerically on new random data. If those pass, it trains your
-#   `NeuralNetMLP_ReLU` itself ({{ training.epochs }} epochs, its own initial weights and seeds)
-#   and measures the loss and the test accuracy with its own code. Your code never sees the test
-#   set there.
+#   `NeuralNetMLP_ReLU` itself (up to {{ training.epochs }} epochs, its own initial weights and
+#   seeds) and measures the loss and the test accuracy with its own code. Your code never sees the
+#   test set there.
 #
 # So nothing above needs to finish before you submit, and your own results do not count: only
 # your `relu` and your class do.

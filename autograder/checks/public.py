@@ -416,20 +416,37 @@ def loss_backward_differentiates(a_out, y, n_classes):
     return np.sum((a_out - np.eye(n_classes)[y]) ** 2) / y.shape[0]
 
 
-def numeric_gradient(f, model, name, eps, entries=None):
-    """Central differences of f() with respect to model.<name> (set anew for each evaluation), at
-    `entries` (all of them by default; a sample, as CS231n's grad_check_sparse does). Returns the
-    estimate, with NaN where not evaluated."""
+def outputs_with(model, name, values, x, sizes):
+    """a_out of forward(x) with model.<name> set to each of values in turn. The autograder's model
+    of the student's code answers all of them in one call (`forward_with`); here, one by one."""
+    batch = getattr(model, "forward_with", None)
+    if batch is not None:
+        outs = call("forward(x)", batch, name, values, x)
+        if isinstance(outs, np.ndarray) and outs.shape == (len(values), x.shape[0], sizes[2]):
+            return list(outs)
+    outs = []
+    for value in values:
+        setattr(model, name, value)
+        outs.append(run_forward(model, x, sizes)[1])
+    return outs
+
+
+def numeric_gradient(loss, model, name, eps, x, sizes, entries=None):
+    """Central differences of loss(a_out) with respect to model.<name> (set anew for each
+    evaluation), at `entries` (all of them by default; a sample, as CS231n's grad_check_sparse does).
+    Returns the estimate, with NaN where not evaluated."""
     param = np.array(getattr(model, name), dtype=np.float64)
     grad = np.full_like(param, np.nan)
-    for i in entries if entries is not None else np.ndindex(param.shape):
-        old, losses = param[i], []
-        for value in (old + eps, old - eps):
-            param[i] = value
-            setattr(model, name, param.copy())
-            losses.append(f())
-        param[i] = old
-        grad[i] = (losses[0] - losses[1]) / (2 * eps)
+    entries = list(entries if entries is not None else np.ndindex(param.shape))
+    values = []
+    for i in entries:
+        for step in (eps, -eps):
+            value = param.copy()
+            value[i] += step
+            values.append(value)
+    losses = [loss(a_out) for a_out in outputs_with(model, name, values, x, sizes)]
+    for k, i in enumerate(entries):
+        grad[i] = (losses[2 * k] - losses[2 * k + 1]) / (2 * eps)
     setattr(model, name, param)
     return grad
 
@@ -478,8 +495,8 @@ def gradient_errors(cls, seed=0, sizes=(20, 8, 5), n_examples=10, eps=1e-5, kink
     a_h, a_out = run_forward(model, x, sizes)
     analytic = run_backward(model, x, a_h, a_out, y, sizes)
 
-    def loss():
-        return loss_backward_differentiates(run_forward(model, x, sizes)[1], y, sizes[2])
+    def loss(a_out):
+        return loss_backward_differentiates(a_out, y, sizes[2])
 
     errors = {}
     for name, grad in zip(PARAMS, analytic):
@@ -487,7 +504,7 @@ def gradient_errors(cls, seed=0, sizes=(20, 8, 5), n_examples=10, eps=1e-5, kink
         if sampled_entries and name == "weight_h" and grad.size > sampled_entries:
             flat = rng.choice(grad.size, sampled_entries, replace=False)
             entries = [np.unravel_index(i, grad.shape) for i in flat]
-        numeric = numeric_gradient(loss, model, name, eps, entries)
+        numeric = numeric_gradient(loss, model, name, eps, x, sizes, entries)
         mask = ~np.isnan(numeric)
         errors[name] = (grad, numeric, rel_error(grad[mask], numeric[mask]))
     errors["precision"] = "float32" if low else "float64"
@@ -560,7 +577,11 @@ def check_case(env, check, name, settings):
     outcome = PUBLIC[check](student, cfg)[name]
     if outcome.passed:
         return
-    if settings.get("points") == 0:
-        print(f"Advice (no points), {check}: {name}: {outcome.message}")
+    if settings.get("points") == 0:  # advice: said only once the function works at all
+        if (
+            check != "relu"
+            or PUBLIC[check](student, type("Settings", (), dict(settings, cases=["values"])))["values"].passed
+        ):
+            print(f"Advice (no points), {check}: {name}: {outcome.message}")
         return
     raise AssertionError(outcome.message)

@@ -58,9 +58,13 @@ def trusted_model(flat, shapes):
     return model
 
 
-def loss_on(model, images, labels):
-    a_out = model.forward(ref.to_float(images))[1]
-    return float(ref.mse_loss(labels, a_out))
+def loss_on(model, x, labels):
+    """The book's mse_loss of the model on scaled images x, by the reference's forward."""
+    return float(ref.mse_loss(labels, model.forward(x)[1]))
+
+
+def test_accuracy(model, paths):
+    return float(ref.accuracy(data.test_labels(paths), ref.predict(model, data.test_images(paths))))
 
 
 class Stopwatch:
@@ -79,7 +83,7 @@ class Training:
 
     def __init__(self, sandbox, cfg, deadline, paths):
         self.sandbox, self.cfg, self.deadline, self.paths = sandbox, cfg, deadline, paths
-        self.losses, self.epochs_done, self.error, self.stopped = [], 0, "", ""
+        self.losses, self.epochs_done, self.error, self.stopped, self.accuracy = [], 0, "", "", None
         self.seconds = self.evaluation_s = 0.0
         self.stall_s = max(10.0, cfg.timeout_s / 6)
 
@@ -100,6 +104,7 @@ class Training:
             rng.shuffle(indices)
             orders[e] = indices
         curve_images, curve_labels = data.curve_sample(self.paths, cfg)
+        curve_images = ref.to_float(curve_images)
         fd_params, params = shared(n_params * 4, "params")
         fd_ring, ring = shared(2 * block * n_params * 4, "gradients")
         fd_back, readback = shared(n_params * 4, "readback")
@@ -153,6 +158,11 @@ class Training:
                     if self.epochs_done <= cfg.curve_epochs:
                         with evaluation:
                             self.losses.append(loss_on(model, curve_images, curve_labels))
+                    if cfg.stop_at_accuracy and self.epochs_done >= cfg.curve_epochs:
+                        with evaluation:
+                            self.accuracy = test_accuracy(model, self.paths)
+                        if self.accuracy >= cfg.min_test_accuracy:
+                            break  # the question is answered: no need for the remaining epochs
                 elif byte == b"D":
                     break
                 elif byte == b"X":
@@ -168,12 +178,11 @@ class Training:
             session.close(kill=True)
             for fd in (fd_params, fd_ring, fd_back):
                 os.close(fd)
-        self.accuracy = None
-        if self.epochs_done == cfg.epochs and not self.error:
+        if self.error:
+            self.accuracy = None
+        elif self.epochs_done == cfg.epochs and not cfg.stop_at_accuracy:
             with evaluation:
-                self.accuracy = float(
-                    ref.accuracy(data.test_labels(self.paths), ref.predict(model, data.test_images(self.paths)))
-                )
+                self.accuracy = test_accuracy(model, self.paths)
         self.seconds, self.evaluation_s = time.monotonic() - start, evaluation.seconds
         return self
 
@@ -243,11 +252,11 @@ def judge(t, cfg):
     if t.accuracy is None:
         accuracy = Outcome(False, f"the test accuracy could not be measured.{stopped}", t.stopped)
     elif t.accuracy >= need:
-        accuracy = Outcome(True)
+        accuracy = Outcome(True, f"{t.accuracy:.2%} test accuracy after {t.epochs_done} epochs.")
     else:
         accuracy = Outcome(
             False,
-            f"trained by the grader ({cfg.epochs} epochs, learning rate {cfg.learning_rate}, "
+            f"trained by the grader ({t.epochs_done} epochs, learning rate {cfg.learning_rate}, "
             f"minibatches of {cfg.minibatch_size}), your network reaches {t.accuracy:.2%} test "
             f"accuracy; {need:.0%} is needed.",
         )

@@ -193,6 +193,13 @@ class Child:
             return self.model.forward(arrays[0])
         if op == "backward":
             return self.model.backward(*arrays)
+        if op == "forward_with":  # the numeric gradient check's evaluations, in one call
+            x, values = arrays
+            outs = []
+            for value in values:
+                setattr(self.model, header["name"], value.copy())
+                outs.append(self.model.forward(x)[1])
+            return np.stack([np.asarray(o, dtype=np.float64) for o in outs])
         raise ValueError(f"unknown op {op}")
 
     # -- the grader's training loop, this side of it ---------------------------------------------
