@@ -4,7 +4,8 @@
 - data/mnist_student.npz, the only MNIST the sandbox can open: the official 60,000 training images
   and labels, and, standing in for the test set, training images 50,000-59,999 with their labels.
   The notebook's own cells (load_mnist, its trainings, its plots) run; the test set is not there.
-- data/mnist_test.npz, the grader's: the official test images and labels.
+- data/mnist_test.npz, the grader's: the official test images and labels, and the images already
+  scaled to float32 as mnist_data.to_float scales them (read in place: no conversion per grading).
 """
 
 from dataclasses import dataclass
@@ -60,7 +61,10 @@ def write(mnist_npz, out_dir):
         x_test=x_train[STAND_IN],
         y_test=y_train[STAND_IN],
     )
-    np.savez(out_dir / "mnist_test.npz", x_test=x_test, y_test=y_test)
+    from mnist_data import to_float
+
+    x_scaled = to_float(x_test.reshape(len(x_test), -1))
+    np.savez(out_dir / "mnist_test.npz", x_test=x_test, y_test=y_test, x_test_scaled=x_scaled)
 
 
 @lru_cache(maxsize=8)
@@ -81,6 +85,11 @@ def curve_sample(layout, cfg):
 
 def test_images(layout):
     return _array(layout.test_mnist, "x_test")
+
+
+def test_images_scaled(layout):
+    """The test images as the network sees them (float32 in [-1, 1]), straight from the page cache."""
+    return npz.member(layout.test_mnist, "x_test_scaled")
 
 
 def test_labels(layout):

@@ -50,7 +50,7 @@ from mnist_data import load_mnist, to_float
 # does with `((X / 255.) - .5) * 2`.
 
 # %% tags=["otter_ignore"]
-import matplotlib.pyplot as plt  # the autograder does not run this cell: your definitions do not need it
+import matplotlib.pyplot as plt  # here, in a cell the autograder skips: it needs no plots
 
 X_train, y_train, X_valid, y_valid, X_test, y_test = load_mnist()
 print("train", X_train.shape, "valid", X_valid.shape, "test", X_test.shape)

@@ -11,7 +11,7 @@ GOOD = config.GRADING_YML.read_text()
 def test_grading_yml_loads_with_twenty_points(cfg):
     assert cfg.points == 20
     assert cfg.checks.relu.cases["large"].advice and not cfg.checks.relu.cases["values"].advice
-    assert cfg.checks.gradients.sizes == (20, 8, 5)
+    assert cfg.checks.gradients.sizes == (784, 50, 10)
 
 
 @pytest.mark.parametrize(

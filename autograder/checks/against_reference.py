@@ -104,7 +104,7 @@ def run_forward_vs_reference(student, cfg):
     except CheckFailed as e:
         return dict(outcomes, a_h=Outcome(False, str(e)), a_out=Outcome(False, str(e)))
     except CodeStopped as e:
-        failed = Outcome(False, f"Your code {e}.", e.kind)
+        failed = Outcome(False, str(e), e.kind)
         return dict(outcomes, a_h=failed, a_out=failed)
     outcomes["a_h"] = compare("a_h (the hidden activations)", a_h, e_h, cfg)
     if not outcomes["a_h"].passed:
@@ -130,7 +130,7 @@ def run_backward_vs_reference(student, cfg):
     except CheckFailed as e:
         return dict(outcomes, **{key: Outcome(False, str(e)) for key in cfg.cases if key != "runs"})
     except CodeStopped as e:
-        failed = Outcome(False, f"Your code {e}.", e.kind)
+        failed = Outcome(False, str(e), e.kind)
         return dict(outcomes, **{key: failed for key in cfg.cases if key != "runs"})
     for name, got, w in zip(PARAMS, grads, want):
         key = "d_" + name.replace("weight", "w").replace("bias", "b")

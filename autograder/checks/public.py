@@ -27,7 +27,7 @@ class CodeStopped(Exception):
 
 
 PARAMS = ("weight_out", "bias_out", "weight_h", "bias_h")  # in the order backward returns them
-SIZES = (784, 50, 10)
+SIZES = (784, 50, 10)  # the assignment's network: features, hidden units, classes
 
 
 @dataclass
@@ -46,13 +46,14 @@ class CheckFailed(Exception):
 
 class Student:
     """The student's definitions as the checks see them. `fresh()` and `time_limit()` are hooks for
-    the autograder, where each case of a check may run in a fresh process and a call may be given
-    less time than the check; here they do nothing."""
+    the autograder, where the code runs in a process of its own (a new one after the code stopped,
+    or when asked for with new=True) and a call may be given less time than the check; here they do
+    nothing."""
 
     def __init__(self, relu=None, cls=None):
         self.relu, self.cls = relu, cls
 
-    def fresh(self):
+    def fresh(self, new=False):
         return self
 
     def time_limit(self, seconds):
@@ -110,7 +111,7 @@ def case(fn, *args):
     except CheckFailed as e:
         return Outcome(False, str(e))
     except CodeStopped as e:
-        return Outcome(False, f"Your code {e}.", e.kind)
+        return Outcome(False, str(e), e.kind)
 
 
 def as_array(what, value, shape):
@@ -262,8 +263,14 @@ def relu_case(name, relu, seed):
 
 
 def run_relu(student, cfg):
-    """Each case in a fresh process of its own, so that one that raises or hangs costs only itself."""
-    return {name: case(relu_case, name, student.fresh().relu, cfg.seed) for name in cfg.cases}
+    """Each case on its own: one that raises costs only itself, and after one that hangs or crashes
+    the next runs in a fresh process."""
+    outcomes, relu = {}, student.fresh().relu
+    for name in cfg.cases:
+        outcomes[name] = case(relu_case, name, relu, cfg.seed)
+        if outcomes[name].stopped:
+            relu = student.fresh().relu
+    return outcomes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -416,38 +423,36 @@ def loss_backward_differentiates(a_out, y, n_classes):
     return np.sum((a_out - np.eye(n_classes)[y]) ** 2) / y.shape[0]
 
 
-def outputs_with(model, name, values, x, sizes):
-    """a_out of forward(x) with model.<name> set to each of values in turn. The autograder's model
-    of the student's code answers all of them in one call (`forward_with`); here, one by one."""
+def outputs_with(model, name, base, changes, x, sizes):
+    """a_out of forward(x) with model.<name> set to `base` changed at one entry for each of `changes`
+    ((flat index, value) pairs), in turn. The autograder's model of the student's code answers all
+    of them in one call (`forward_with`); here, one by one."""
     batch = getattr(model, "forward_with", None)
     if batch is not None:
-        outs = call("forward(x)", batch, name, values, x)
-        if isinstance(outs, np.ndarray) and outs.shape == (len(values), x.shape[0], sizes[2]):
+        outs = call("forward(x)", batch, name, base, changes, x)
+        if isinstance(outs, np.ndarray) and outs.shape == (len(changes), x.shape[0], sizes[2]):
             return list(outs)
     outs = []
-    for value in values:
-        setattr(model, name, value)
+    for index, value in changes:
+        param = base.copy()
+        param.flat[index] = value
+        setattr(model, name, param)
         outs.append(run_forward(model, x, sizes)[1])
     return outs
 
 
 def numeric_gradient(loss, model, name, eps, x, sizes, entries=None):
     """Central differences of loss(a_out) with respect to model.<name> (set anew for each
-    evaluation), at `entries` (all of them by default; a sample, as CS231n's grad_check_sparse does).
-    Returns the estimate, with NaN where not evaluated."""
-    param = np.array(getattr(model, name), dtype=np.float64)
-    grad = np.full_like(param, np.nan)
-    entries = list(entries if entries is not None else np.ndindex(param.shape))
-    values = []
-    for i in entries:
-        for step in (eps, -eps):
-            value = param.copy()
-            value[i] += step
-            values.append(value)
-    losses = [loss(a_out) for a_out in outputs_with(model, name, values, x, sizes)]
+    evaluation), at `entries` (flat indices; all of them by default, or a sample, as CS231n's
+    grad_check_sparse does). Returns the estimate, with NaN where not evaluated."""
+    base = np.array(getattr(model, name), dtype=np.float64)
+    grad = np.full_like(base, np.nan)
+    entries = list(range(base.size) if entries is None else entries)
+    changes = [(int(i), base.flat[i] + step) for i in entries for step in (eps, -eps)]
+    losses = [loss(a_out) for a_out in outputs_with(model, name, base, changes, x, sizes)]
     for k, i in enumerate(entries):
-        grad[i] = (losses[2 * k] - losses[2 * k + 1]) / (2 * eps)
-    setattr(model, name, param)
+        grad.flat[i] = (losses[2 * k] - losses[2 * k + 1]) / (2 * eps)
+    setattr(model, name, base)
     return grad
 
 
@@ -476,23 +481,34 @@ def hint_factor(got, want, n):
 FLOAT32_EPS, FLOAT32_MAX_REL_ERROR = 1e-3, 1e-2  # a forward that computes in float32 is checked at its precision
 
 
-def gradient_errors(cls, seed=0, sizes=(20, 8, 5), n_examples=10, eps=1e-5, kink_margin=1e-3, sampled_entries=None):
-    """{parameter: (analytic, numeric, relative error)} for the class's backward on a small random
-    network, away from ReLU's kink. With sampled_entries, weight_h is checked at that many entries.
-    A forward that turns float64 into float32 is checked with larger steps (FLOAT32_EPS), and the
-    result says so: errors["precision"] = "float32"."""
+def gradient_errors(student, seed=0, sizes=(20, 8, 5), n_examples=10, eps=1e-5, kink_margin=1e-3, sampled_entries=None):
+    """{parameter: (analytic, numeric, relative error)} for the class's backward on a random network,
+    away from ReLU's kink. With sampled_entries, a parameter with more entries is checked at that
+    many. A forward that turns float64 into float32 is checked with larger steps (FLOAT32_EPS), and
+    the result says so: errors["precision"] = "float32". Forward must be a function: its first output
+    (in the autograder: in a process of its own) and the one after other calls must agree."""
     rng = np.random.RandomState(seed)
-    params = random_params(rng, sizes)
-    model = make_model(cls, sizes, params)
+    params, other = random_params(rng, sizes), random_params(rng, sizes)
     x, _ = random_batch(rng, n_examples, sizes)
-    low = any(a.dtype != np.float64 for a in run_forward(model, x, sizes))
+    low = any(a.dtype != np.float64 for a in run_forward(make_model(student.fresh().cls, sizes, other), x, sizes))
     if low:
         eps, kink_margin = FLOAT32_EPS, 20 * FLOAT32_EPS
     for _ in range(1000):  # keep every hidden pre-activation away from ReLU's kink at 0
         x, y = random_batch(rng, n_examples, sizes)
         if np.abs(x @ params["weight_h"].T + params["bias_h"]).min() > kink_margin:
             break
+    _, first = run_forward(make_model(student.fresh(new=True).cls, sizes, params), x, sizes)
+    model = make_model(student.fresh(new=True).cls, sizes, other)
+    run_forward(model, x, sizes)  # a call with other parameters before the ones checked
+    for name, value in params.items():
+        setattr(model, name, value.copy())
     a_h, a_out = run_forward(model, x, sizes)
+    if not np.allclose(first, a_out, rtol=1e-9, atol=1e-12):
+        raise CheckFailed(
+            "forward gave other outputs for the same parameters and inputs after an earlier call than in its "
+            "first call: it keeps something from call to call. The numeric check (and any training) needs "
+            "forward to be a function of the parameters and x."
+        )
     analytic = run_backward(model, x, a_h, a_out, y, sizes)
 
     def loss(a_out):
@@ -501,9 +517,8 @@ def gradient_errors(cls, seed=0, sizes=(20, 8, 5), n_examples=10, eps=1e-5, kink
     errors = {}
     for name, grad in zip(PARAMS, analytic):
         entries = None
-        if sampled_entries and name == "weight_h" and grad.size > sampled_entries:
-            flat = rng.choice(grad.size, sampled_entries, replace=False)
-            entries = [np.unravel_index(i, grad.shape) for i in flat]
+        if sampled_entries and grad.size > sampled_entries:
+            entries = rng.choice(grad.size, sampled_entries, replace=False)
         numeric = numeric_gradient(loss, model, name, eps, x, sizes, entries)
         mask = ~np.isnan(numeric)
         errors[name] = (grad, numeric, rel_error(grad[mask], numeric[mask]))
@@ -512,9 +527,9 @@ def gradient_errors(cls, seed=0, sizes=(20, 8, 5), n_examples=10, eps=1e-5, kink
 
 
 def run_gradients(student, cfg):
-    def check(cls):
+    def check():
         errors = gradient_errors(
-            cls, cfg.seed, tuple(cfg.sizes), cfg.n_examples, cfg.eps, cfg.kink_margin, cfg.sampled_entries
+            student, cfg.seed, SIZES, cfg.n_examples, cfg.eps, cfg.kink_margin, cfg.sampled_entries
         )
         low = errors.pop("precision") == "float32"
         limit = max(cfg.max_rel_error, FLOAT32_MAX_REL_ERROR) if low else cfg.max_rel_error
@@ -540,18 +555,18 @@ def run_gradients(student, cfg):
         return result
 
     try:
-        return check(student.fresh().cls)
+        return check()
     except CheckFailed as e:
         return {key: Outcome(False, str(e)) for key in cfg.cases}
     except CodeStopped as e:
-        return {key: Outcome(False, f"Your code {e}.", e.kind) for key in cfg.cases}
+        return {key: Outcome(False, str(e), e.kind) for key in cfg.cases}
 
 
 def gradient_check_report(cls, seed=0, sizes=(20, 8, 5), n_examples=10, eps=1e-5):
     """For students: print the relative error of each gradient of `cls`'s backward against central
     differences of L = sum((a_out - onehot)**2) / n, on a small random network."""
     try:
-        errors = gradient_errors(cls, seed, sizes, n_examples, eps)
+        errors = gradient_errors(Student(cls=cls), seed, sizes, n_examples, eps)
     except CheckFailed as e:
         print(f"Cannot check the gradients yet: {e}")
         return None

@@ -25,6 +25,7 @@ from reference import mlp as ref
 
 from .. import data
 from ..sandbox import protocol
+from ..sandbox.client import clean
 from .public import SIZES, CodeStopped, Outcome
 
 PARAMS = ("weight_h", "bias_h", "weight_out", "bias_out")
@@ -63,8 +64,9 @@ def loss_on(model, x, labels):
     return float(ref.mse_loss(labels, model.forward(x)[1]))
 
 
-def test_accuracy(model, paths):
-    return float(ref.accuracy(data.test_labels(paths), ref.predict(model, data.test_images(paths))))
+def test_accuracy(model, x_test, y_test):
+    """The share of test images the model classifies right, by the reference's forward."""
+    return float(np.mean(np.argmax(model.forward(x_test)[1], axis=1) == y_test))
 
 
 class Stopwatch:
@@ -160,20 +162,20 @@ class Training:
                             self.losses.append(loss_on(model, curve_images, curve_labels))
                     if cfg.stop_at_accuracy and self.epochs_done >= cfg.curve_epochs:
                         with evaluation:
-                            self.accuracy = test_accuracy(model, self.paths)
+                            self.accuracy = test_accuracy(model, *self.test_set())
                         if self.accuracy >= cfg.min_test_accuracy:
                             break  # the question is answered: no need for the remaining epochs
                 elif byte == b"D":
                     break
                 elif byte == b"X":
                     reply, _ = session.receive()
-                    self.error = str(reply.get("error", "training stopped"))[:600]
+                    self.error = clean(reply.get("error", "training stopped"), 600)
                     break
                 else:
                     self.error = "the process running your code sent something unexpected"
                     break
         except CodeStopped as e:
-            self.error, self.stopped = f"your code {e}", e.kind
+            self.error, self.stopped = str(e), e.kind
         finally:
             session.close(kill=True)
             for fd in (fd_params, fd_ring, fd_back):
@@ -182,9 +184,15 @@ class Training:
             self.accuracy = None
         elif self.epochs_done == cfg.epochs and not cfg.stop_at_accuracy:
             with evaluation:
-                self.accuracy = test_accuracy(model, self.paths)
+                self.accuracy = test_accuracy(model, *self.test_set())
         self.seconds, self.evaluation_s = time.monotonic() - start, evaluation.seconds
         return self
+
+    def test_set(self):
+        """The test images, scaled once, and their labels: only here, in the grader's process."""
+        if not hasattr(self, "_test"):
+            self._test = data.test_images_scaled(self.paths), data.test_labels(self.paths)
+        return self._test
 
     def read_byte(self, session):
         """The next byte from the sandbox; a stall (no block of minibatches done in stall_s) ends the
@@ -195,8 +203,8 @@ class Training:
             stopped = session.stopped("timeout")
             if limit < self.deadline:
                 stopped = CodeStopped(
-                    f"made no progress for {self.stall_s:g} s (a few minibatches take "
-                    "milliseconds): does forward or backward hang?",
+                    f"Your code made no progress for {self.stall_s:g} s (a few minibatches take milliseconds): "
+                    "does forward or backward hang?",
                     "timeout",
                 )
             raise stopped
@@ -231,7 +239,9 @@ def run_training(student, cfg):
 
 
 def judge(t, cfg):
-    stopped = f" Training stopped after {t.epochs_done} of {cfg.epochs} epochs: {t.error}." if t.error else ""
+    stopped = (
+        f" Training stopped after {t.epochs_done} of {cfg.epochs} epochs: {t.error.rstrip('.')}." if t.error else ""
+    )
     first = np.array(t.losses[: cfg.curve_epochs + 1])
     shown = ", ".join(f"{v:.4f}" for v in first)
     what = (

@@ -22,10 +22,15 @@ import numpy as np
 from ..errors import CodeRaised, CodeStopped, NotIsolated
 from . import isolation, limits, protocol
 
+NOT_RUNNING = (
+    "Your code could not be run for this check: the process that ran your notebook stopped answering. "
+    "If your notebook does nothing unusual, this is the autograder's fault: tell your instructor."
+)
 WORKER_FILES = ("worker.py", "protocol.py", "notebook_env.py", "npz.py")
 HERE = Path(__file__).resolve().parent
 GRACE_S = 5  # past a cell's own limit, before the grader kills what the worker could not stop
-ATTEMPTS = 4  # runs of the notebook: each one after the first leaves out what killed the one before
+ATTEMPTS = 4
+MAX_NOTES = 20  # runs of the notebook: each one after the first leaves out what killed the one before
 START_S = 60  # for the sandbox's Python and numpy to start
 
 
@@ -46,6 +51,13 @@ class NotebookRun:
 
 class SandboxDied(Exception):
     pass
+
+
+def clean(text, limit=300):
+    """Text from the student's process, as feedback shows it: one line, at most `limit` characters.
+    (What the student's code raises is shown to them; it cannot add lines of its own to the feedback.)"""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _without(steps, where, why):
@@ -148,7 +160,8 @@ class Sandbox:
                 steps, note = _without(steps, where, why)
                 run.notes.append(note)
                 continue
-            run.notes = ready.get("notes", []) + run.notes
+            worker_notes = [clean(n) for n in list(ready.get("notes", []))[:MAX_NOTES]]
+            run.notes += [n for i, n in enumerate(worker_notes) if n not in worker_notes[:i]]
             run.defined = ready.get("defined", {})
             self._kill_strays(ready.get("pid"))
             break
@@ -278,7 +291,7 @@ class Sandbox:
     def fork(self, train=False):
         """A new child of the notebook's process: (socket, pid inside, pid outside)."""
         if not self.alive:
-            raise CodeStopped("the process that ran your notebook is no longer running", "crashed")
+            raise CodeStopped(NOT_RUNNING, "crashed")
         try:
             protocol.send(self.control, {"op": "fork", "train": train})
             r, _, _ = select.select([self.control], [], [], 30)
@@ -286,13 +299,11 @@ class Sandbox:
                 raise TimeoutError
             header, fds = protocol.receive_with_fds(self.control)
         except (OSError, EOFError, ValueError, TimeoutError):
-            raise CodeStopped("the process that ran your notebook stopped answering", "crashed") from None
+            raise CodeStopped(NOT_RUNNING, "crashed") from None
         if len(fds) != 1:
             for fd in fds:
                 os.close(fd)
-            raise CodeStopped(
-                str(header.get("error", "the process that ran your notebook sent no connection"))[:300], "crashed"
-            )
+            raise CodeStopped(f"{NOT_RUNNING} ({clean(header.get('error', 'no connection'), 200)})", "crashed")
         inner = int(header["pid"])
         outer = inner
         if self.method.name == "bubblewrap":
@@ -345,13 +356,13 @@ class Session:
         """Kill this fork and say why it stopped."""
         if why == "timeout":
             self.close(kill=True)
-            return CodeStopped("took longer than the check's time limit", "timeout")
+            return CodeStopped("Your code took longer than the time this check allows.", "timeout")
         time.sleep(0.05)  # let the memory guard or the kernel record what it did
         kind = "memory" if self.sandbox.guard.kills() > self.kills_before else "crashed"
         self.close(kill=True)
         if kind == "memory":
-            return CodeStopped(f"ran out of memory (more than {self.sandbox.cfg.memory_mb} MB)", "memory")
-        return CodeStopped("ended its process (os._exit, a crash, or a signal)", "crashed")
+            return CodeStopped(f"Your code ran out of memory (more than {self.sandbox.cfg.memory_mb} MB).", "memory")
+        return CodeStopped("Your code ended its process (os._exit, a crash, or a signal).", "crashed")
 
     def receive(self):
         try:
@@ -377,7 +388,7 @@ class Session:
             raise self.stopped("crashed") from None
         reply, out = self.receive()
         if not reply.get("ok"):
-            raise CodeRaised(str(reply.get("error", "unknown error")), str(reply.get("type", "")))
+            raise CodeRaised(clean(reply.get("error", "unknown error")), clean(reply.get("type", ""), 80))
         try:
             return protocol.decode(reply["value"], out)
         except (KeyError, IndexError, TypeError):
@@ -435,6 +446,9 @@ class RemoteModel:
     def backward(self, x, a_h, a_out, y):
         return self._session.call({"op": "backward"}, [x, a_h, a_out, y])
 
-    def forward_with(self, name, values, x):
-        """a_out of forward(x) with model.<name> set to each of values: one call for all of them."""
-        return self._session.call({"op": "forward_with", "name": name}, [x, np.stack(values)])
+    def forward_with(self, name, base, changes, x):
+        """a_out of forward(x) with model.<name> set to base changed at one entry (flat index, value) for
+        each of changes: one call for all of them."""
+        index = np.array([i for i, _ in changes], dtype=np.int64)
+        value = np.array([v for _, v in changes], dtype=np.float64)
+        return self._session.call({"op": "forward_with", "name": name}, [x, base, index, value])

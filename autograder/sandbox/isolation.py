@@ -22,6 +22,7 @@ from pathlib import Path
 from ..errors import NotIsolated
 
 SANDBOX_USER = "nobody"
+FOLDER_MB = 64  # the sandbox's working folder and /tmp, and any one file it writes
 INSIDE = "/sandbox"  # the working folder as the student's code sees it under bubblewrap
 
 
@@ -73,6 +74,7 @@ class Method:
         # rather than a process killed with the cell's other definitions.
         data = (4 * self.memory_mb) << 20
         resource.setrlimit(resource.RLIMIT_DATA, (data, data))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (FOLDER_MB << 20, FOLDER_MB << 20))
 
 
 class Bubblewrap(Method):
