@@ -42,9 +42,8 @@ test: lint
 test-fast: install
 	$(PY) -m pytest -m "not slow"
 
-grade: install
+grade: build
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=DIR"; exit 2; }
-	@test -f dist/autograder.zip || $(MAKE) build
 	$(PY) -m instructor.grade "$(SUBMISSIONS)"
 
 bench: build

@@ -20,6 +20,17 @@ class ConfigError(ValueError):
     pass
 
 
+# The cases each check reports (autograder/checks); grading.yml gives every one its points, so a
+# misspelt or missing case fails the build too. Adding a case means writing it in the check first.
+KNOWN_CASES = {
+    "relu": ("values", "shapes", "unmodified", "float64", "large", "float32"),
+    "forward": ("runs", "a_h", "a_out"),
+    "backward": ("runs", "d_w_out", "d_b_out", "d_w_h", "d_b_h"),
+    "gradients": ("w_out", "b_out", "w_h", "b_h"),
+    "training": ("curve", "accuracy"),
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class Case:
     points: float
@@ -147,6 +158,17 @@ def _convert(tp, node, where):
     if origin is dict:
         if not isinstance(node, yaml.MappingNode):
             fail("expected a mapping")
+        check = where.removeprefix("checks.").removesuffix(".cases")
+        known = KNOWN_CASES.get(check) if where == f"checks.{check}.cases" else None
+        for k, _ in node.value:
+            if known and k.value not in known:
+                raise ConfigError(
+                    f"grading.yml, line {k.start_mark.line + 1}: unknown case {k.value!r} in {where}"
+                    f" (known: {', '.join(known)})"
+                )
+        missing = [name for name in known or () if name not in {k.value for k, _ in node.value}]
+        if missing:
+            fail(f"missing {', '.join(missing)} (give a case points: 0 to make it advice)")
         return {k.value: _convert(args[1], v, f"{where}.{k.value}") for k, v in node.value}
     if origin is tuple:
         if not isinstance(node, yaml.SequenceNode):

@@ -1,6 +1,6 @@
-"""What running the student's code in the sandbox can end in, besides a value. The checks catch
-CodeStopped, their shared base (defined with them, in the students' mlp_checks.py too), and report
-CodeRaised as the student's own exception, without knowing where the code ran."""
+"""What running the student's code in the sandbox can end in, besides a value: CodeRaised (the
+student's own exception), CodeStopped (a timeout, a crash, the memory limit; defined in
+checks/public.py so that the students' mlp_checks.py has it too) and NotIsolated (no sandbox here)."""
 
 from .checks.public import CodeStopped
 

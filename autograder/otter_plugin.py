@@ -8,10 +8,12 @@ when it is missing; Otter scores them and writes results.json as it always does.
 the notebook go to Otter's results through its documented `set_output`.
 
 On Gradescope, run_autograder calls autograder/gradescope.py directly instead: starting Otter and its
-kernel costs about 2.4 s of CPU, more than the training the grade needs (README: Otter).
+kernel costs about 2.4 s of CPU, more than the training the grade needs (README: How a submission
+is graded).
 """
 
 import json
+import sys
 from pathlib import Path
 
 import nbformat
@@ -43,6 +45,8 @@ class AutograderPlugin(AbstractOtterPlugin):
         return nb
 
     def after_grading(self, results):
-        notes = self.report.notes + ([f"(instructor) {line}" for line in self.report.log] if self.report.log else [])
-        if notes:
-            results.set_output("About your notebook:\n" + "\n".join(f"- {n}" for n in notes))
+        # the student reads the notes; the instructor's log (sandbox, timings, tracebacks) goes to stderr
+        for line in self.report.log:
+            print(f"autograder: {line}", file=sys.stderr)
+        if self.report.notes:
+            results.set_output("About your notebook:\n" + "\n".join(f"- {n}" for n in self.report.notes))

@@ -20,7 +20,7 @@ class Report:
     results: dict = field(default_factory=dict)  # {check: {case: Outcome}}
     notes: list = field(default_factory=list)  # for the student, about the notebook as a whole
     log: list = field(default_factory=list)  # for the instructor: the sandbox used, causes of failures
-    status: str = "graded"  # "graded", "not graded" (the file is not a notebook), "autograder failed"
+    status: str = "graded"  # "graded", "not graded" (not a notebook), "autograder failed", "timed out"
     timings: dict = field(default_factory=dict)  # phase: seconds
 
     def fail_all(self, cfg, message, stopped=""):
@@ -57,9 +57,6 @@ class Report:
                 lines.append(f"{ICONS['failed']} {case} (0 / {c.points:g}): {o.message}")
         return "\n".join(lines)
 
-    def summary(self):
-        return "\n".join(self.notes)
-
     def to_gradescope(self, cfg):
         tests = []
         for name, check in cfg.checks.items():
@@ -85,13 +82,7 @@ class Report:
         return results
 
     def feedback(self, cfg, who=""):
-        """What Gradescope shows the student, as plain text."""
-        parts = [f"Feedback for {who}" if who else "Feedback", f"Score: {self.score(cfg):g} / {cfg.points:g}", ""]
-        if self.notes:
-            parts += ["About your notebook:", *(f"- {n}" for n in self.notes), ""]
-        for name, check in cfg.checks.items():
-            parts += [f"== {name} ({self.score(cfg, name):g} / {check.points:g})", self.check_output(cfg, name), ""]
-        return "\n".join(parts)
+        return feedback_text(self.to_gradescope(cfg), who)
 
     # -- as data (the Otter plugin's report notebook, `make grade`'s rows) -----------------------
     def to_json(self):
@@ -119,3 +110,18 @@ def write_results(path, results):
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     tmp.replace(path)  # atomic: Gradescope never reads half a file
+
+
+def feedback_text(results, who=""):
+    """What Gradescope shows the student of a results.json, as plain text (feedback.txt)."""
+    possible = sum(t.get("max_score", 0) for t in results.get("tests", []))
+    parts = [f"Feedback for {who}" if who else "Feedback", f"Score: {results.get('score', 0):g} / {possible:g}", ""]
+    if results.get("output"):
+        parts += [results["output"], ""]
+    for test in results.get("tests", []):
+        parts += [
+            f"== {test['name']} ({test.get('score', 0):g} / {test.get('max_score', 0):g})",
+            test.get("output", "").rstrip(),
+            "",
+        ]
+    return "\n".join(parts)

@@ -2,7 +2,7 @@
 each number of epochs, over model and shuffle seeds, trained the way the grader trains: the
 margin that `training.epochs` in grading.yml is chosen by.
 
-    python bench/accuracy_over_seeds.py [--seeds 10] [--epochs 40] [--sigmoid]
+    .venv/bin/python -m instructor.accuracy_over_seeds [--seeds 10] [--epochs 40] [--sigmoid]
 """
 
 import argparse

@@ -11,7 +11,9 @@ unpacked once; each submission is then graded exactly as on Gradescope, by the z
   <name>/log.txt        the grader's log for the instructor (sandbox, causes of failures)
   summary.png           the score histogram and the pass rate of each check
 
-Running it again grades only what is new or changed (--regrade: all again).
+Running it again grades only what is new or changed, or all again when the zip has changed
+(--regrade: all again in any case). The sandbox column says how each student's code was isolated;
+"none" (no bubblewrap, not root) means it ran as you, and the summary says so.
 """
 
 import argparse
@@ -33,6 +35,7 @@ import yaml
 from tqdm import tqdm
 
 from autograder import config
+from autograder.report import feedback_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,30 +75,11 @@ def unpacked(zip_path):
         yield Path(tmp) / "files"
 
 
-def render_feedback(results, students=""):
-    """What Gradescope shows the student, as plain text."""
-    possible = sum(t.get("max_score", 0) for t in results.get("tests", []))
-    parts = [
-        f"Feedback for {students}" if students else "Feedback",
-        f"Score: {results.get('score', 0):g} / {possible:g}",
-        "",
-    ]
-    if results.get("output"):
-        parts += [results["output"], ""]
-    for test in results.get("tests", []):
-        parts += [
-            f"== {test['name']} ({test.get('score', 0):g} / {test.get('max_score', 0):g})",
-            test.get("output", "").rstrip(),
-            "",
-        ]
-    return "\n".join(parts)
-
-
-def grade_one(name, path, students, files, out, cfg, regrade=False):
+def grade_one(name, path, students, files, out, cfg, regrade=False, autograder_sha=""):
     """Grade one submission with the zip's own entry point; its row of grades.csv."""
     out_dir = out / name
     row_file = out_dir / "row.json"
-    sha = digest(path)
+    sha = digest(path) + autograder_sha  # a new zip (config, checks) grades everything again
     if not regrade and row_file.exists():
         row = json.loads(row_file.read_text())
         if row.get("sha256") == sha:
@@ -145,14 +129,16 @@ def grade_one(name, path, students, files, out, cfg, regrade=False):
         status = log.splitlines()[0].split(", ", 1)[-1] if log.startswith("score") else "graded"
     else:
         results, status = {"score": 0, "tests": []}, "no results: " + (log.strip().splitlines() or ["?"])[-1][:200]
-    (out_dir / "feedback.txt").write_text(render_feedback(results, students))
+    (out_dir / "feedback.txt").write_text(feedback_text(results, students))
     scores = {t["name"]: float(t.get("score") or 0) for t in results.get("tests", [])}
+    sandbox = next((line[9:].split(",")[0].strip() for line in log.splitlines() if line.startswith("sandbox: ")), "")
     row = {
         "submission": name,
         "students": students,
         **{c: scores.get(c, 0.0) for c, _ in cfg.checks.items()},
         "total": float(results.get("score", 0)),
         "status": status,
+        "sandbox": sandbox,
         "seconds": round(seconds, 1),
         "sha256": sha,
     }
@@ -161,7 +147,7 @@ def grade_one(name, path, students, files, out, cfg, regrade=False):
 
 
 def write_csv(path, rows, checks):
-    columns = ["submission", "students", *checks, "total", "status", "seconds"]
+    columns = ["submission", "students", *checks, "total", "status", "sandbox", "seconds"]
     with open(path, "w", newline="") as f:
         writer = csv.DictWriter(f, columns, extrasaction="ignore")
         writer.writeheader()
@@ -199,9 +185,10 @@ def grade_folder(folder, out, zip_path, jobs=None, regrade=False, progress=False
     out.mkdir(parents=True, exist_ok=True)
     subs = find_submissions(Path(folder).resolve())
     rows = {}
+    autograder_sha = digest(Path(zip_path))
     with unpacked(zip_path) as files, ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {
-            pool.submit(grade_one, name, path, students, files, out, cfg, regrade): name
+            pool.submit(grade_one, name, path, students, files, out, cfg, regrade, autograder_sha): name
             for name, path, students in subs
         }
         bar = tqdm(total=len(futures), unit="submission", disable=not progress, file=sys.stderr)
@@ -217,6 +204,7 @@ def grade_folder(folder, out, zip_path, jobs=None, regrade=False, progress=False
                     "seconds": 0,
                     **{c: 0.0 for c, _ in cfg.checks.items()},
                     "status": f"grader error: {e}"[:300],
+                    "sandbox": "",
                 }
             bar.update()
             bar.set_postfix(not_graded=sum(r["status"] != "graded" for r in rows.values()))
@@ -246,6 +234,12 @@ def main(argv=None):
     for name, row in zip(names, rows):
         print(f"{name:40s} {row['total']:6.2f}  {row['status']}{' (already graded)' if row.get('skipped') else ''}")
     print(f"wrote {out / 'grades.csv'} and {out / 'summary.png'}")
+    if any(row.get("sandbox") == "none" for row in rows):
+        print(
+            "WARNING: student code ran unsandboxed, as you (no bubblewrap here, and not root): install "
+            "bubblewrap (apt-get install bubblewrap) before grading submissions you do not trust.",
+            file=sys.stderr,
+        )
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@ Gradescope run it): a results file, the score its honest code earns and no more,
 the problem, an end well within the budget, and nothing left running afterwards."""
 
 import json
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,6 +10,7 @@ import pytest
 
 from instructor import grade
 from tests.bad_inputs import BAD
+from tests.conftest import processes_mentioning
 
 pytestmark = pytest.mark.slow
 
@@ -27,18 +27,8 @@ def bad_graded(notebooks, autograder_zip, tmp_path_factory, cfg, jobs):
     with grade.unpacked(autograder_zip) as files, ThreadPoolExecutor(max_workers=jobs) as pool:
         rows = list(pool.map(lambda s: grade.grade_one(s[0], s[1], "", files, out, cfg), subs))
         time.sleep(1)
-        leftovers = [
-            cmd for cmd in map(_cmdline, filter(str.isdigit, os.listdir("/proc"))) if str(files).encode() in cmd
-        ]
+        leftovers = processes_mentioning(str(files))
     return dict(zip([name for name, _ in subs], rows)), out, leftovers
-
-
-def _cmdline(pid):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read()
-    except OSError:
-        return b""
 
 
 @pytest.mark.parametrize("bad", BAD, ids=lambda b: b.name)

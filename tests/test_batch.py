@@ -6,6 +6,7 @@ import csv
 import nbformat
 import pytest
 
+from autograder.sandbox import isolation
 from instructor import grade
 from tests.submissions import by_name
 
@@ -31,7 +32,9 @@ submission_4:
 """
 
 
-def test_gradescope_export_with_a_hang_and_an_unreadable_file(notebooks, autograder_zip, tmp_path, monkeypatch, capsys):
+def test_gradescope_export_with_a_hang_and_an_unreadable_file(
+    notebooks, autograder_zip, tmp_path, monkeypatch, capsys, cfg
+):
     solution, student = notebooks
     export = tmp_path / "export"
     for i in range(1, 5):
@@ -49,10 +52,11 @@ def test_gradescope_export_with_a_hang_and_an_unreadable_file(notebooks, autogra
     rows = {r["submission"]: r for r in csv.DictReader(open(tmp_path / "grades" / "grades.csv"))}
     assert set(rows) == {f"submission_{i}" for i in range(1, 5)}
     assert rows["submission_1"]["students"] == "Ada Correct <ada@example.edu>"
-    assert float(rows["submission_1"]["total"]) == 20 and rows["submission_1"]["status"] == "graded"
-    assert 0 < float(rows["submission_2"]["total"]) < 20
+    assert float(rows["submission_1"]["total"]) == cfg.points and rows["submission_1"]["status"] == "graded"
+    assert rows["submission_1"]["sandbox"] == next(isolation.candidates(cfg.sandbox.isolation)).name
+    assert 0 < float(rows["submission_2"]["total"]) < cfg.points
     # the hanging cell is stopped after the sandbox's cell_timeout_s and the rest is graded
-    assert rows["submission_3"]["status"] == "graded" and float(rows["submission_3"]["total"]) == 20
+    assert rows["submission_3"]["status"] == "graded" and float(rows["submission_3"]["total"]) == cfg.points
     assert rows["submission_4"]["status"] == "not graded" and float(rows["submission_4"]["total"]) == 0
 
     feedback = (tmp_path / "grades" / "submission_2" / "feedback.txt").read_text()

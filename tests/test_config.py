@@ -11,7 +11,7 @@ GOOD = config.GRADING_YML.read_text()
 def test_grading_yml_loads_with_twenty_points(cfg):
     assert cfg.points == 20
     assert cfg.checks.relu.cases["large"].advice and not cfg.checks.relu.cases["values"].advice
-    assert cfg.checks.gradients.sizes == (784, 50, 10)
+    assert cfg.checks.gradients.sampled_entries > 0 and cfg.checks.training.requires
 
 
 @pytest.mark.parametrize(
@@ -20,12 +20,12 @@ def test_grading_yml_loads_with_twenty_points(cfg):
         (
             "    timeout_s: 10\n    seed: 1001",
             "    timout_s: 10\n    seed: 1001",
-            "line 24: unknown key 'timout_s' in checks.relu",
+            "line 25: unknown key 'timout_s' in checks.relu",
         ),
         (
             "    timeout_s: 10\n    seed: 1001",
             "    timeout_s: ten\n    seed: 1001",
-            "line 24: checks.relu.timeout_s: expected a float",
+            "line 25: checks.relu.timeout_s: expected a float",
         ),
         ("isolation: [bubblewrap, nobody]", "isolation: [bwrap]", "expected one of bubblewrap, nobody, got 'bwrap'"),
         ("budget_s: 420", "budget: 420", "unknown key 'budget' (known:"),
@@ -34,6 +34,8 @@ def test_grading_yml_loads_with_twenty_points(cfg):
             "      accuracy: {points: 4, publik: true}",
             "unknown key 'publik' in checks.training.cases.accuracy",
         ),
+        ("      values: {points: 1, public: true}", "      valeus: {points: 1, public: true}", "unknown case 'valeus'"),
+        ("      a_out: {points: 1}\n", "", "checks.forward.cases: missing a_out"),
     ],
 )
 def test_misspelt_or_mistyped_key_names_key_and_line(old, new, message):

@@ -4,6 +4,7 @@ After a deliberate change: UPDATE_GOLDEN=1 pytest tests/test_golden.py, then rev
 
 import json
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -23,6 +24,8 @@ def test_results_match_the_golden_file(which, notebooks, autograder_zip, tmp_pat
         grade.grade_one(which, tmp_path / "mlp_relu.ipynb", "", files, tmp_path / "out", cfg)
     results = json.loads((tmp_path / "out" / which / "results.json").read_text())
     results.pop("execution_time")
+    for test in results["tests"]:  # measured figures vary with the CPU's float rounding; the wording must not
+        test["output"] = re.sub(r"\d+\.\d+%|after \d+ epochs", "#", test.get("output", ""))
     path = GOLDEN / f"{which}.json"
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

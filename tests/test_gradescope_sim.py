@@ -68,10 +68,10 @@ def files(notebooks, tmp_path_factory):
     return folder
 
 
-def test_reference_gets_full_marks_in_under_a_minute(autograder_zip, files, tmp_path):
+def test_reference_gets_full_marks_in_under_a_minute(autograder_zip, files, tmp_path, cfg):
     results, out, seconds = sim(autograder_zip, files / "reference.ipynb", tmp_path / "run")
     assert results is not None, (out / "sim.log").read_text()
-    assert results["score"] == 20 and seconds < 60
+    assert results["score"] == cfg.points and seconds < 60
     assert "nobody (uid 65534)" in (out / "results.stdout").read_text()
 
 
@@ -85,19 +85,20 @@ def test_an_upload_that_is_not_json_gets_zero_and_what_to_upload(autograder_zip,
     assert results["score"] == 0 and "Upload the assignment's .ipynb file" in results["output"]
 
 
-def test_a_slow_notebook_gets_partial_credit_well_before_the_timeout(autograder_zip, files, tmp_path):
+def test_a_slow_notebook_gets_partial_credit_well_before_the_timeout(autograder_zip, files, tmp_path, cfg):
     results, out, seconds = sim(autograder_zip, files / "slow.ipynb", tmp_path / "run")
     assert results is not None and seconds < 300, (out / "sim.log").read_text()
     scores = {t["name"]: t["score"] for t in results["tests"]}
-    assert scores["relu"] == 3 and scores["backward"] == 4 and results["score"] < 20
+    assert scores["relu"] == cfg.checks.relu.points and scores["backward"] == cfg.checks.backward.points
+    assert results["score"] < cfg.points
 
 
-def test_the_same_notebook_gets_the_same_score_every_run(autograder_zip, files, tmp_path):
+def test_the_same_notebook_gets_the_same_score_every_run(autograder_zip, files, tmp_path, cfg):
     nb = nbformat.read(files / "reference.ipynb", 4)
     nb.cells[2].source += "\nimport matplotlib.pyplot as plt\nimport scipy.special\nimport sklearn.metrics"
     nbformat.write(nb, tmp_path / "imports.ipynb")
     runs = [sim(autograder_zip, tmp_path / "imports.ipynb", tmp_path / f"run{i}")[0] for i in range(3)]
-    assert [r["score"] for r in runs] == [20, 20, 20]
+    assert [r["score"] for r in runs] == [cfg.points] * 3
     assert len({json.dumps(r["tests"], sort_keys=True) for r in runs}) == 1
 
 

@@ -10,7 +10,7 @@ import pytest
 from autograder import config, errors, notebook, slicing
 from autograder.sandbox import client, isolation
 from autograder.sandbox.client import Files, RemoteFunction, Sandbox
-from tests.conftest import ROOT
+from tests.conftest import ROOT, processes_mentioning
 
 ROOTED = pytest.mark.skipif(os.geteuid() != 0, reason="runs as root only (the sandbox switches to nobody)")
 BWRAP = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
@@ -120,7 +120,7 @@ def test_no_process_outlives_the_sandbox(layout, tmp_path):
     box, _ = start(["import numpy as np", cell, "def relu(z):\n    return z"], layout, tmp_path)
     box.close()
     time.sleep(0.5)
-    survivors = [p for p in os.listdir("/proc") if p.isdigit() and marker.encode() in _cmdline(p)]
+    survivors = processes_mentioning(marker)
     assert not survivors
 
 
@@ -130,14 +130,6 @@ def _state(pid):
             return f.read().rsplit(")", 1)[1].split()[0]
     except OSError:
         return ""
-
-
-def _cmdline(pid):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read()
-    except OSError:
-        return b""
 
 
 def test_a_cell_past_its_time_is_stopped_and_what_it_defined_stays(layout, tmp_path):

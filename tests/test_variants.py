@@ -4,7 +4,6 @@ honest twin (tests/variants/cheats.py). Graded through the zip's Gradescope entr
 one gets full marks, no cheat or attack scores more than its twin, and no attack leaves a trace."""
 
 import glob
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import nbformat

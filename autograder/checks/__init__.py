@@ -1,6 +1,7 @@
 """The checks, one function each of the student's definitions and the check's settings, returning
-{case: Outcome}. `public` needs nothing but NumPy and is the students' mlp_checks.py; the others
-compare with reference/ or train, and stay hidden."""
+{case: Outcome}. `public.py` needs nothing but NumPy and ships to students as mlp_checks.py (the
+relu cases, the `runs` cases, the numeric gradient check: nothing in them is a hidden answer);
+`against_reference.py` and `training.py` compare with reference/ or train, and stay in the zip."""
 
 from . import against_reference, public, training
 

@@ -1,6 +1,7 @@
-"""Checks 2 and 3, hidden: the student's forward and backward against the reference on random inputs
-with random non-zero weights and biases. Only this comparison catches a net that is wrong the same
-way in forward and backward (the hidden layer left sigmoid): its gradients are consistent."""
+"""The forward and backward checks (their `runs` cases are public): the student's forward and backward
+against the reference on random inputs with random non-zero weights and biases. Only this comparison
+catches a net that is wrong the same way in forward and backward (the hidden layer left sigmoid):
+its gradients are consistent."""
 
 import numpy as np
 

@@ -1,14 +1,15 @@
-"""Checks 5 and 6, hidden: the grader trains the student's class and judges the result itself.
+"""The training check (cases curve and accuracy): the grader trains the student's class and judges
+the result itself.
 
 What runs where, and why the result depends only on `forward` and `backward`:
 - The grader makes the initial parameters (the reference's initialisation, its seed) and the order of
   the minibatches (its seed), and writes the parameters into the student's object in the sandbox.
 - In the sandbox, each step runs the student's forward and backward on the grader's minibatch; the
   gradients go into shared memory; the book's update is applied to the parameters the object holds.
-- The grader applies the same update, from the same gradients, to its own copy, and after each epoch
-  checks that the object's parameters are exactly its own: frozen, swapped or pretrained parameters
-  end the check with a message. (Each step, the sandbox's side also checks that the object still
-  holds what it was given.)
+- The grader applies the same update, from the same gradients, to its own copy; after each epoch the
+  sandbox copies the object's parameters into shared memory and the grader checks they are exactly
+  its own copy: frozen, swapped or pretrained parameters end the check with a message. (Each step,
+  the sandbox's side also checks that the object still holds what it was given.)
 - The loss curve and the test accuracy are computed here, by the reference's forward, from the
   grader's own copy of the parameters. The student's outputs decide nothing, and the test images and
   labels never enter the sandbox.

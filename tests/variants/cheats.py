@@ -1,5 +1,5 @@
 """Red-team catalogue: cheating and attacking notebooks for the MLP/ReLU autograder, each paired with
-its honest twin (the same notebook without the cheat). Format: /work/helpers/material/notebook_edits.py.
+its honest twin (the same notebook without the cheat). Format: tests/notebook_edits.py.
 
 CHEATS: {"name", "description", "start", "edits", "twin", "kind"}; TWINS: {"name", "description",
 "start", "edits"}. kind "cheat" tries to get more points than the twin; kind "attack" tries to break

@@ -1,5 +1,5 @@
 """A catalogue of CORRECT student notebooks for the ReLU assignment, written as edits (see
-material/notebook_edits.py) of the solution notebook or of the blank student notebook.
+tests/notebook_edits.py) of the solution notebook or of the blank student notebook.
 
 Every variant keeps the three required parts correct (relu, the `a_h = ...` line of forward and the
 `d_a_h__d_z_h = ...` line of backward), so each deserves 20/20. They differ in everything around
