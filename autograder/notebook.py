@@ -29,6 +29,15 @@ class Cell:
     error: str = ""
     magics: list = field(default_factory=list)  # [(kind, name)] of get_ipython() calls left in the code
 
+    @property
+    def label(self):
+        """How a student finds the cell (Jupyter shows no numbers): its number and its first line."""
+        lines = (line.strip() for line in self.source.splitlines())
+        first = next((line for line in lines if line and not line.startswith("#")), "")
+        if not first:
+            return f"Cell {self.number}"
+        return f"Cell {self.number} (`{first[:40]}{'…' if len(first) > 40 else ''}`)"
+
 
 def read(path):
     """The code cells of a notebook file, in order."""

@@ -123,6 +123,22 @@ def attribute_path(node):
     return tuple(reversed(parts))
 
 
+def definition_time(node):
+    """What a def, class or lambda statement evaluates where it stands, before its body ever runs:
+    decorators, base classes, default values and (without `from __future__ import annotations`)
+    annotations."""
+    out = list(getattr(node, "decorator_list", [])) + list(getattr(node, "bases", []))
+    out += [k.value for k in getattr(node, "keywords", [])]
+    args = getattr(node, "args", None)
+    if args is not None:
+        out += args.defaults + [d for d in args.kw_defaults if d is not None]
+        every = args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]
+        out += [a.annotation for a in every if a is not None and a.annotation is not None]
+    if getattr(node, "returns", None) is not None:
+        out.append(node.returns)
+    return out
+
+
 def target_names(target):
     if isinstance(target, ast.Name):
         return {target.id}
@@ -147,8 +163,8 @@ class Scope(ast.NodeVisitor):
         body = node.body if isinstance(node.body, list) else [node.body]
         for stmt in body:
             self.visit(stmt)
-        for deco in getattr(node, "decorator_list", []):
-            self.visit(deco)
+        for n in definition_time(node):  # evaluated outside the body, but read all the same
+            self.visit(n)
 
     def visit_Global(self, node):
         self.declared_global |= set(node.names)
@@ -167,14 +183,16 @@ class Scope(ast.NodeVisitor):
         self.read |= inner.read - inner.local
         self.changes |= inner.changes
         self.methods |= inner.methods
-        for d in node.decorator_list:
-            self.visit(d)
+        for n in definition_time(node):  # in this scope: `def f(x=x)` reads this scope's x
+            self.visit(n)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Lambda(self, node):
         inner = Scope(node)
         self.read |= inner.read - inner.local
+        for n in definition_time(node):
+            self.visit(n)
 
     def visit_ClassDef(self, node):
         self.local.add(node.name)
@@ -182,7 +200,7 @@ class Scope(ast.NodeVisitor):
         self.read |= inner.read - inner.local
         self.changes |= inner.changes
         self.methods |= inner.methods
-        for n in node.bases + node.keywords + node.decorator_list:
+        for n in definition_time(node):
             self.visit(n)
 
     def visit_Import(self, node):
@@ -266,13 +284,16 @@ def _occurrences(node):
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in local:
                 yield n.id, True
     elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        for d in node.decorator_list + getattr(node, "bases", []) + getattr(node, "keywords", []):
-            yield from _occurrences(d)
+        for n in definition_time(node):
+            yield from _occurrences(n)
         yield node.name, False
     elif isinstance(node, (ast.Import, ast.ImportFrom)):
         for alias in node.names:
             yield (alias.asname or alias.name).split(".")[0], False
-    elif not isinstance(node, ast.Lambda):
+    elif isinstance(node, ast.Lambda):
+        for n in definition_time(node):
+            yield from _occurrences(n)
+    else:
         for child in ast.iter_child_nodes(node):
             yield from _occurrences(child)
 
@@ -297,6 +318,8 @@ def _statement(stmt, f):
             name = (alias.asname or alias.name).split(".")[0]
             f.binds.add(name)
             f.modules.add(name)
+        if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__":
+            f.always = True  # it changes how every later cell compiles, as in IPython
         if isinstance(stmt, ast.ImportFrom) and stmt.module in ("sys", "os"):
             f.always = f.always or any(a.name in ("path", "chdir", "environ", "putenv") for a in stmt.names)
         return
@@ -368,14 +391,20 @@ class Plan:
     steps: list  # {"cell": n, "code": src, "extra": bool} and {"snapshot": name}, in notebook order
     run: list  # cell numbers that will (or may) run
     skipped: list  # cell numbers not run because nothing graded needs them
-    unparsable: list  # (cell number, why)
+    unparsable: list  # (cell label, why)
+    binds: dict = field(default_factory=dict)  # cell number: the names it binds
+
+    def binders_skipped(self, names):
+        """The names of `names` that a cell not run would bind."""
+        return {n for cell in self.skipped for n in self.binds.get(cell, ()) if n in names}
 
     def message(self, cell_timeout_s, notebook_timeout_s):
         return {"steps": self.steps, "cell_timeout_s": cell_timeout_s, "notebook_timeout_s": notebook_timeout_s}
 
 
-def plan(cells, graded=GRADED):
-    """The steps that run the cells the graded definitions need and take each definition at its anchor."""
+def plan(cells, graded=GRADED, also=()):
+    """The steps that run the cells the graded definitions need and take each definition at its anchor.
+    also: names needed besides (those a first run found unbound)."""
     parsed = [c for c in cells if c.tree is not None]
     info = {c.number: facts(c.tree, c.magics) for c in parsed}
     anchors = {}
@@ -413,7 +442,7 @@ def plan(cells, graded=GRADED):
 
     bound = set().union(*(f.binds for f in info.values())) if info else set()
     not_ours = set(dir(builtins)) - bound  # print, super, len...: the notebook does not define them
-    needed, include = set(graded), set()
+    needed, include = set(graded) | set(also), set()
     if any(f.always and bool({"exec", "eval", "globals", "vars", "locals"} & f.uses) for f in info.values()):
         include = set(info)  # names reached dynamically: run everything
     changed = True
@@ -432,7 +461,12 @@ def plan(cells, graded=GRADED):
     for c in cells:
         if c.number in include:
             steps.append(
-                {"cell": c.number, "code": c.code, "extra": last_anchor is not None and c.number > last_anchor}
+                {
+                    "cell": c.number,
+                    "label": c.label,
+                    "code": c.code,
+                    "extra": last_anchor is not None and c.number > last_anchor,
+                }
             )
         for name in snapshots_after.get(c.number, []):
             steps.append({"snapshot": name})
@@ -441,5 +475,6 @@ def plan(cells, graded=GRADED):
         steps=steps,
         run=sorted(include),
         skipped=sorted(set(info) - include),
-        unparsable=[(c.number, c.error) for c in cells if c.tree is None],
+        unparsable=[(c.label, c.error) for c in cells if c.tree is None],
+        binds={n: f.binds for n, f in info.items()},
     )

@@ -134,9 +134,9 @@ def main():
         (_, floor_peak, _), (seconds, peak, score, timings, trained) = runs[len(runs) // 2]
         floor_s = sorted(r[0][0] for r in runs)[len(runs) // 2]
         many = f", median of {len(runs)}" if len(runs) > 1 else ""
-        row(f"compute floor: matrix products of {epochs} epochs (compute-floor.py{many})", floor_s, floor_peak)
+        row(f"compute floor: matrix products of {epochs} epochs{many}", floor_s, floor_peak)
         row(
-            f"reference notebook, graded as on Gradescope (autograder.gradescope{many})",
+            f"reference notebook graded as on Gradescope{many}",
             seconds,
             peak,
             f"score {score:g}",

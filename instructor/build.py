@@ -75,6 +75,7 @@ def build_notebooks(cfg):
         colab_files_url=cfg.colab_files_url,
         training=cfg.checks.training,
         student_files=student_files(cfg),
+        python_version=cfg.python_version,
     )
     solution = jupytext.reads(text, fmt="py:percent")
     solution.metadata = {

@@ -13,7 +13,8 @@
 # 3. the line `d_a_h__d_z_h = ...` (the ReLU derivative) in `NeuralNetMLP_ReLU.backward`.
 #
 # After each part a `grader.check(...)` cell tells you what is still wrong. When you submit, the
-# autograder runs more checks (see *Submit* at the end).
+# autograder runs more checks (see *Submit* at the end). It runs Python {{ python_version }} with NumPy,
+# SciPy, scikit-learn and Matplotlib: write code that runs there.
 
 # %%
 # On Google Colab: install Otter and fetch the helper files (mnist_data.py, mlp_checks.py,
@@ -50,7 +51,7 @@ from mnist_data import load_mnist, to_float
 # does with `((X / 255.) - .5) * 2`.
 
 # %% tags=["otter_ignore"]
-import matplotlib.pyplot as plt  # here, in a cell the autograder skips: it needs no plots
+import matplotlib.pyplot as plt  # here: the autograder runs only the cells your code needs, and it needs no plots
 
 X_train, y_train, X_valid, y_valid, X_test, y_test = load_mnist()
 print("train", X_train.shape, "valid", X_valid.shape, "test", X_test.shape)

@@ -117,11 +117,34 @@ class UsesForwardCache(mlp.NeuralNetMLP_ReLU):
         return super().backward(x, np.maximum(self.z_h, 0), a_out, y)
 
 
-def test_forgotten_switch_passes_gradient_check_but_not_forward(cfg):
+def test_forgotten_switch_is_consistent_but_graded_against_the_network(cfg, capsys):
     s = student(cls=SigmoidHidden)
-    assert not failed(outcomes("gradients", s, cfg))
-    forward = outcomes("forward", s, cfg)
-    assert "sigmoid(z_h)" in forward["a_h"].message
+    public.gradient_check_report(SigmoidHidden)  # the students' check: its own forward, consistent
+    assert "WRONG" not in capsys.readouterr().out
+    assert "sigmoid(z_h)" in outcomes("forward", s, cfg)["a_h"].message
+    graded = outcomes("gradients", s, cfg)  # the autograder's: the network's numeric gradients
+    assert failed(graded) == set(cfg.checks.gradients.cases) and "fix forward first" in graded["w_h"].message
+
+
+class FrozenAfterBackward(WrongDerivative):
+    """A cheat: once backward has seen x, forward ignores changes to the hidden layer's parameters, so
+    that differentiating forward numerically gives what a wrong backward says."""
+
+    def forward(self, x):
+        frozen = getattr(self, "frozen", None)
+        if frozen is not None and np.array_equal(frozen[0], x):
+            a_h = mlp.relu(x @ frozen[1].T + frozen[2])
+            return a_h, mlp.sigmoid(a_h @ self.weight_out.T + self.bias_out)
+        return super().forward(x)
+
+    def backward(self, x, a_h, a_out, y):
+        self.frozen = (x.copy(), self.weight_h.copy(), self.bias_h.copy())
+        return super().backward(x, a_h, a_out, y)
+
+
+def test_a_forward_that_plays_along_with_backward_changes_nothing(cfg):
+    honest, cheat = (outcomes("gradients", student(cls=c), cfg) for c in (WrongDerivative, FrozenAfterBackward))
+    assert failed(cheat) == failed(honest) == {"w_h", "b_h"}
 
 
 def test_wrong_derivative_names_the_hidden_parameters(cfg):

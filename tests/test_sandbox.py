@@ -153,7 +153,7 @@ def test_a_cell_that_cannot_be_stopped_is_left_out(layout, tmp_path):
     )
     try:
         assert any(
-            "Cell 2, line 3, did not finish in time and could not be stopped; that statement was left out" in n
+            "Cell 2 (`import signal`), line 3, did not finish in time and could not be stopped; that statement" in n
             for n in run.notes
         ), run.notes
         assert probe(box, "").tolist() == [0.0]  # the statements before and after it ran: ZERO is defined
@@ -169,7 +169,8 @@ def test_a_cell_that_ends_the_process_is_left_out(layout, tmp_path):
     )
     try:
         assert any(
-            "Cell 2, line 2, ended the process (exit code 3); that statement was left out" in n for n in run.notes
+            "Cell 2 (`import os`), line 2, ended the process (exit code 3); that statement was left out" in n
+            for n in run.notes
         ), run.notes
         assert probe(box, "").tolist() == [0.0]
     finally:
@@ -268,3 +269,61 @@ def test_a_method_that_fails_to_start_falls_back_to_the_next(layout, tmp_path, m
 def test_worker_files_are_all_shipped():
     for name in client.WORKER_FILES:
         assert (client.HERE / name).exists()
+
+
+def test_a_future_import_holds_for_later_cells(layout, tmp_path):
+    box, run = start(
+        [
+            "from __future__ import annotations",
+            "import numpy as np",
+            "class NeuralNetMLP_ReLU:\n    def copy(self) -> NeuralNetMLP_ReLU:\n        return self",
+            "def relu(z: Undefined) -> np.ndarray:\n    return np.maximum(z, 0)",
+        ],
+        layout,
+        tmp_path,
+    )
+    try:
+        assert not run.notes and set(run.defined) == {"relu", "NeuralNetMLP_ReLU"}
+    finally:
+        box.close()
+
+
+def test_a_cell_the_slice_missed_is_run_when_its_names_are_found_unbound(layout, tmp_path, monkeypatch):
+    from autograder import grader
+
+    real_plan = slicing.plan
+
+    def missing_cell_2(cells, graded=slicing.GRADED, also=()):  # a slice that misses cell 2 the first time
+        plan = real_plan(cells, graded, also)
+        if not also:
+            plan.steps = [s for s in plan.steps if s.get("cell") != 2]
+            plan.skipped = sorted(plan.skipped + [2])
+        return plan
+
+    monkeypatch.setattr(slicing, "plan", missing_cell_2)
+    import nbformat
+
+    sources = ["import numpy as np", "ZERO = 0", "def relu(z):\n    return np.maximum(z, ZERO)\n\nrelu(np.ones(2))"]
+    nbformat.write(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources]), tmp_path / "n.ipynb"
+    )
+    report = grader.grade(tmp_path / "n.ipynb", config.load(), layout)
+    assert any("['ZERO'] unbound" in line for line in report.log), report.log
+    assert report.score(config.load(), "relu") == config.load().checks.relu.points
+    assert not any("NameError" in n for n in report.notes), report.notes
+
+
+def test_an_import_the_grader_lacks_costs_only_that_import(layout, tmp_path):
+    box, run = start(
+        [
+            "import numpy as np\nimport torch_is_not_installed_here as torch\nZERO = 0",
+            "def relu(z):\n    return np.maximum(z, ZERO)",
+        ],
+        layout,
+        tmp_path,
+    )
+    try:
+        assert any("the rest of the cell was run without it" in n for n in run.notes), run.notes
+        assert probe(box, "").tolist() == [0.0]
+    finally:
+        box.close()

@@ -50,7 +50,7 @@ def test_a_syntax_error_is_reported_not_fatal(tmp_path):
     cells = cells_of("def relu(z):\n    return np.maximum(z, 0", RELU, tmp_path=tmp_path)
     assert cells[0].tree is None and "syntax error" in cells[0].error
     plan = slicing.plan(cells)
-    assert plan.unparsable == [(1, cells[0].error)] and ran(plan) == [2]
+    assert plan.unparsable == [("Cell 1 (`def relu(z):`)", cells[0].error)] and ran(plan) == [2]
 
 
 def test_only_what_the_definitions_need_runs(tmp_path):
@@ -147,3 +147,33 @@ def test_module_method_calls_do_not_pull_in_training_cells(tmp_path):
         tmp_path=tmp_path,
     )
     assert ran(plan) == [1, 3]
+
+
+@pytest.mark.parametrize(
+    "definition",
+    [
+        "def relu(z, slope=SLOPE):\n    return np.maximum(z, slope * z)",  # a default value
+        "def relu(z: Array) -> Array:\n    return np.maximum(z, 0)",  # annotations
+        "class NeuralNetMLP_ReLU:\n    def __init__(self, n=SLOPE):\n        self.n = n",  # a method's default
+        "class NeuralNetMLP_ReLU:\n    def forward(self, x: Array):\n        return x",  # a method's annotation
+        "relu = (lambda z, s=SLOPE: np.maximum(z, s * z))",  # a lambda's default
+    ],
+)
+def test_names_a_definition_evaluates_where_it_stands_are_needed(definition, tmp_path):
+    plan = plan_of(
+        "import numpy as np", "SLOPE = 0.0\nArray = np.ndarray", "plot_things()", definition, tmp_path=tmp_path
+    )
+    assert ran(plan) == [1, 2, 4]
+
+
+def test_a_future_import_always_runs_and_labels_name_the_first_line(tmp_path):
+    plan = plan_of("from __future__ import annotations", "# the model\n\nimport numpy as np", RELU, tmp_path=tmp_path)
+    assert ran(plan) == [1, 2, 3]
+    assert [s["label"] for s in plan.steps if "cell" in s][1] == "Cell 2 (`import numpy as np`)"
+
+
+def test_names_found_unbound_pull_in_the_cells_that_bind_them(tmp_path):
+    cells = cells_of("import numpy as np", "SLOPE = 0.0", RELU, tmp_path=tmp_path)
+    first = slicing.plan(cells)
+    assert first.skipped == [2] and first.binders_skipped(["SLOPE", "nothing"]) == {"SLOPE"}
+    assert ran(slicing.plan(cells, also={"SLOPE"})) == [1, 2, 3]

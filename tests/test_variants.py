@@ -17,9 +17,18 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="session")
 def variants():
-    from tests.variants import cheats, correct
+    from tests.variants import cheats, cheats_more, correct, correct_more
 
-    return correct.VARIANTS, cheats.CHEATS, cheats.TWINS
+    def prefixed(prefix, items):  # the two catalogues' twins share names
+        return [
+            dict(v, name=prefix + v["name"], **({"twin": prefix + v["twin"]} if "twin" in v else {})) for v in items
+        ]
+
+    return (
+        correct.VARIANTS + correct_more.VARIANTS,
+        cheats.CHEATS + prefixed("more_", cheats_more.CHEATS),
+        cheats.TWINS + prefixed("more_", cheats_more.TWINS),
+    )
 
 
 @pytest.fixture(scope="session")

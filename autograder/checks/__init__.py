@@ -9,6 +9,6 @@ REGISTRY = {
     "relu": public.run_relu,
     "forward": against_reference.run_forward_vs_reference,
     "backward": against_reference.run_backward_vs_reference,
-    "gradients": public.run_gradients,
+    "gradients": against_reference.run_gradients_vs_reference,
     "training": training.run_training,
 }

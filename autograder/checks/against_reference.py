@@ -24,6 +24,7 @@ from .public import (
     random_batch,
     random_params,
     run_forward,
+    run_gradients,
 )
 
 
@@ -141,3 +142,14 @@ def run_backward_vs_reference(student, cfg):
                 hint_derivative(got, name, x, a_h, a_out, y, params) if name.endswith("_h") else ""
             )
     return outcomes
+
+
+def run_gradients_vs_reference(student, cfg):
+    """The numeric gradient check, differentiating the network itself (the reference's forward): the
+    student's backward is judged where the student's forward computes the network's activations."""
+
+    def reference(params):
+        return reference_model(params)
+
+    reference.rtol, reference.atol = cfg.rtol, cfg.atol  # as the forward check compares
+    return run_gradients(student, cfg, reference)

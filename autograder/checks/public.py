@@ -413,9 +413,9 @@ def run_backward_public(student, cfg):
 # 4. numeric gradient check
 
 
-def rel_error(x, y):
-    """CS231n's relative error: max |x - y| / max(1e-8, |x| + |y|), elementwise."""
-    return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
+def rel_error(x, y, floor=1e-8):
+    """CS231n's relative error: max |x - y| / max(floor, |x| + |y|), elementwise."""
+    return float(np.max(np.abs(x - y) / np.maximum(floor, np.abs(x) + np.abs(y))))
 
 
 def loss_backward_differentiates(a_out, y, n_classes):
@@ -478,37 +478,66 @@ def hint_factor(got, want, n):
     return f" It is {c:.4g} times the expected value."
 
 
-FLOAT32_EPS, FLOAT32_MAX_REL_ERROR = 1e-3, 1e-2  # a forward that computes in float32 is checked at its precision
+# a forward that computes in float32: the students' check takes larger steps and allows a larger error;
+# the autograder's keeps its limit, with relative errors taken against at least FLOAT32_FLOOR of the
+# largest gradient entry
+FLOAT32_EPS, FLOAT32_MAX_REL_ERROR, FLOAT32_FLOOR = 1e-3, 1e-2, 1e-3
 
 
-def gradient_errors(student, seed=0, sizes=(20, 8, 5), n_examples=10, eps=1e-5, kink_margin=1e-3, sampled_entries=None):
+def gradient_errors(
+    student, seed=0, sizes=(20, 8, 5), n_examples=10, eps=1e-5, kink_margin=1e-3, sampled_entries=None, reference=None
+):
     """{parameter: (analytic, numeric, relative error)} for the class's backward on a random network,
     away from ReLU's kink. With sampled_entries, a parameter with more entries is checked at that
-    many. A forward that turns float64 into float32 is checked with larger steps (FLOAT32_EPS), and
-    the result says so: errors["precision"] = "float32". Forward must be a function: its first output
-    (in the autograder: in a process of its own) and the one after other calls must agree."""
+    many. errors["precision"] is "float32" for a forward that turns float64 into float32.
+
+    Without `reference` (the students' copy), the loss is differentiated through the class's own
+    forward (with larger steps, FLOAT32_EPS, for a float32 forward), which must be a function: its
+    first output (in the autograder: in a process of its own) and the one after other calls agree.
+    With `reference` (params -> a model of the network, the autograder's), the numeric gradient is
+    the network's own, and the class's forward must compute the network's activations at the point
+    checked (within `reference.rtol`, `reference.atol`) for its backward to be judged there: what
+    forward does with other parameters then cannot make a wrong backward look right."""
     rng = np.random.RandomState(seed)
     params, other = random_params(rng, sizes), random_params(rng, sizes)
     x, _ = random_batch(rng, n_examples, sizes)
-    low = any(a.dtype != np.float64 for a in run_forward(make_model(student.fresh().cls, sizes, other), x, sizes))
-    if low:
-        eps, kink_margin = FLOAT32_EPS, 20 * FLOAT32_EPS
+    if reference is None:
+        low = any(a.dtype != np.float64 for a in run_forward(make_model(student.fresh().cls, sizes, other), x, sizes))
+        if low:
+            eps, kink_margin = FLOAT32_EPS, 20 * FLOAT32_EPS
     for _ in range(1000):  # keep every hidden pre-activation away from ReLU's kink at 0
         x, y = random_batch(rng, n_examples, sizes)
         if np.abs(x @ params["weight_h"].T + params["bias_h"]).min() > kink_margin:
             break
-    _, first = run_forward(make_model(student.fresh(new=True).cls, sizes, params), x, sizes)
-    model = make_model(student.fresh(new=True).cls, sizes, other)
-    run_forward(model, x, sizes)  # a call with other parameters before the ones checked
-    for name, value in params.items():
-        setattr(model, name, value.copy())
-    a_h, a_out = run_forward(model, x, sizes)
-    if not np.allclose(first, a_out, rtol=1e-9, atol=1e-12):
-        raise CheckFailed(
-            "forward gave other outputs for the same parameters and inputs after an earlier call than in its "
-            "first call: it keeps something from call to call. The numeric check (and any training) needs "
-            "forward to be a function of the parameters and x."
+    if reference is None:
+        _, first = run_forward(make_model(student.fresh(new=True).cls, sizes, params), x, sizes)
+        model = make_model(student.fresh(new=True).cls, sizes, other)
+        run_forward(model, x, sizes)  # a call with other parameters before the ones checked
+        for name, value in params.items():
+            setattr(model, name, value.copy())
+        a_h, a_out = run_forward(model, x, sizes)
+        if not np.allclose(first, a_out, rtol=1e-9, atol=1e-12):
+            raise CheckFailed(
+                "forward gave other outputs for the same parameters and inputs after an earlier call than in its "
+                "first call: it keeps something from call to call. The numeric check (and any training) needs "
+                "forward to be a function of the parameters and x."
+            )
+        differentiated = model
+    else:
+        model = make_model(student.fresh(new=True).cls, sizes, params)
+        a_h, a_out = run_forward(model, x, sizes)
+        low = a_h.dtype != np.float64 or a_out.dtype != np.float64
+        differentiated = reference(params)
+        want_h, want_out = differentiated.forward(x)
+        close = (
+            np.isclose(a_h, want_h, rtol=reference.rtol, atol=reference.atol).all()
+            and np.isclose(a_out, want_out, rtol=reference.rtol, atol=reference.atol).all()
         )
+        if not close:
+            raise CheckFailed(
+                "forward(x) does not compute the network's activations here (the forward check says how), so "
+                "backward cannot be checked against the network's numeric gradients: fix forward first."
+            )
     analytic = run_backward(model, x, a_h, a_out, y, sizes)
 
     def loss(a_out):
@@ -519,20 +548,22 @@ def gradient_errors(student, seed=0, sizes=(20, 8, 5), n_examples=10, eps=1e-5, 
         entries = None
         if sampled_entries and grad.size > sampled_entries:
             entries = rng.choice(grad.size, sampled_entries, replace=False)
-        numeric = numeric_gradient(loss, model, name, eps, x, sizes, entries)
+        numeric = numeric_gradient(loss, differentiated, name, eps, x, sizes, entries)
         mask = ~np.isnan(numeric)
-        errors[name] = (grad, numeric, rel_error(grad[mask], numeric[mask]))
+        # float32 gradients against the network's float64 ones: entries near 0 carry only float32 noise
+        floor = FLOAT32_FLOOR * float(np.abs(numeric[mask]).max()) if low and reference is not None else 1e-8
+        errors[name] = (grad, numeric, rel_error(grad[mask], numeric[mask], max(floor, 1e-8)))
     errors["precision"] = "float32" if low else "float64"
     return errors
 
 
-def run_gradients(student, cfg):
+def run_gradients(student, cfg, reference=None):
     def check():
         errors = gradient_errors(
-            student, cfg.seed, SIZES, cfg.n_examples, cfg.eps, cfg.kink_margin, cfg.sampled_entries
+            student, cfg.seed, SIZES, cfg.n_examples, cfg.eps, cfg.kink_margin, cfg.sampled_entries, reference
         )
         low = errors.pop("precision") == "float32"
-        limit = max(cfg.max_rel_error, FLOAT32_MAX_REL_ERROR) if low else cfg.max_rel_error
+        limit = max(cfg.max_rel_error, FLOAT32_MAX_REL_ERROR) if low and reference is None else cfg.max_rel_error
         note = " (Your forward turns float64 into float32, so this was checked at float32 precision.)" if low else ""
         result = {}
         for name, (grad, numeric, err) in errors.items():

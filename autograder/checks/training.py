@@ -158,6 +158,13 @@ class Training:
                             "change the parameters themselves?"
                         )
                         break
+                    if not np.isfinite(mine).all():  # NaN or inf weights classify nothing honestly
+                        self.error = (
+                            f"after epoch {self.epochs_done}, parameters are NaN or inf: the gradients "
+                            "blew up (is the learning rate or a derivative too large?)"
+                        )
+                        self.losses.append(float("nan"))
+                        break
                     if self.epochs_done <= cfg.curve_epochs:
                         with evaluation:
                             self.losses.append(loss_on(model, curve_images, curve_labels))

@@ -45,6 +45,7 @@ class NotebookRun:
     method: str = ""
     notes: list = field(default_factory=list)
     defined: dict = field(default_factory=dict)
+    unbound: list = field(default_factory=list)  # names that cells found unbound (NameError)
     seconds: float = 0.0
     log: list = field(default_factory=list)  # for the instructor: which methods failed and why
 
@@ -77,10 +78,10 @@ def _without(steps, where, why):
                 out.append(
                     dict(step, code="\n" * (first - 1) + "\n".join(lines[first - 1 : stmt.end_lineno]), line=first)
                 )
-            note = f"Cell {cell} {why}; it was run again statement by statement."
+            note = f"{step.get('label') or f'Cell {cell}'} {why}; it was run again statement by statement."
         else:
             note = (
-                f"Cell {cell}{f', line {line},' if line else ''} {why}; "
+                f"{step.get('label') or f'Cell {cell}'}{f', line {line},' if line else ''} {why}; "
                 f"{'that statement' if line else 'it'} was left out and your notebook was run again without it."
             )
     return out, note
@@ -163,6 +164,7 @@ class Sandbox:
             worker_notes = [clean(n) for n in list(ready.get("notes", []))[:MAX_NOTES]]
             run.notes += [n for i, n in enumerate(worker_notes) if n not in worker_notes[:i]]
             run.defined = ready.get("defined", {})
+            run.unbound = [str(n) for n in ready.get("unbound", [])][:50]
             self._kill_strays(ready.get("pid"))
             break
         run.seconds = time.monotonic() - started

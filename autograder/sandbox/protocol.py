@@ -94,7 +94,8 @@ def encode(value, arrays, depth=0):
     if isinstance(value, (int, float)):
         return {"t": "num", "v": float(value) if isinstance(value, float) else int(value)}
     if isinstance(value, (tuple, list)) and depth < 2 and len(value) <= 16:
-        return {"t": type(value).__name__, "items": [encode(v, arrays, depth + 1) for v in value]}
+        kind = "tuple" if isinstance(value, tuple) else "list"  # a namedtuple is a tuple
+        return {"t": kind, "items": [encode(v, arrays, depth + 1) for v in value]}
     try:
         text = repr(value)[:200]
     except Exception:
