@@ -120,7 +120,7 @@ def _grade(path, cfg, layout, deadline, report):
             run = sandbox.start(plan.message(cfg.sandbox.cell_timeout_s, cfg.sandbox.notebook_timeout_s), deadline)
         report.timings["notebook in sandbox"] = round(time.monotonic() - t, 3)
         report.notes += run.notes
-        if plan.unparsable or any("syntax error" in note for note in run.notes):
+        if any("syntax error" in why for _, why in plan.unparsable) or any("syntax error" in n for n in run.notes):
             report.notes.append(NEWER_PYTHON.format(sys.version_info))
         report.log += run.log + [
             f"sandbox: {run.method}, memory limit by {sandbox.guard.kind}; cells run: "

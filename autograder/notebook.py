@@ -42,10 +42,11 @@ class Cell:
 def read(path):
     """The code cells of a notebook file, in order."""
     try:
-        nb = json.loads(Path(path).read_text(encoding="utf-8", errors="replace"))
-    except ValueError as e:
+        nb = json.loads(Path(path).read_text(encoding="utf-8-sig", errors="replace"))  # -sig: a BOM, as Notepad writes
+    except (ValueError, RecursionError) as e:
+        why = "it is nested too deeply" if isinstance(e, RecursionError) else e
         raise NotANotebook(
-            f"{Path(path).name} is not a Jupyter notebook: it is not valid JSON ({e}). "
+            f"{Path(path).name} is not a Jupyter notebook: it is not valid JSON ({why}). "
             "Was it truncated, or saved by another program?"
         ) from None
     if not isinstance(nb, dict):
@@ -65,23 +66,41 @@ def read(path):
     return cells
 
 
+# Deeper syntax trees (real code nests a few dozen levels) would take the grader's own recursive
+# walks over them past Python's recursion limit: such a cell is reported and not run.
+MAX_DEPTH = 200
+
+
 def parse(cell):
     try:
-        cell.tree = ast.parse(cell.source)
-        cell.code = cell.source
-        return cell
-    except (SyntaxError, ValueError):
-        pass
-    try:
-        cell.code = ipython_code(cell.source)
-        cell.tree = Splice(cell).visit(ast.parse(cell.code))
-        ast.fix_missing_locations(cell.tree)
-        cell.code = ast.unparse(cell.tree)
+        try:
+            cell.tree = ast.parse(cell.source)
+            cell.code = cell.source
+        except (SyntaxError, ValueError):
+            cell.code = ipython_code(cell.source)
+            cell.tree = Splice(cell).visit(ast.parse(cell.code))
+            ast.fix_missing_locations(cell.tree)
+            cell.code = ast.unparse(cell.tree)
+        if depth(cell.tree) > MAX_DEPTH:
+            raise RecursionError
     except (SyntaxError, ValueError) as e:
         cell.tree, cell.code = None, ""
         line = getattr(e, "lineno", None)
         cell.error = f"a syntax error{f' (line {line}: {e.msg})' if line else ''}"
+    except (RecursionError, MemoryError):  # what CPython's parser raises for such trees, too
+        cell.tree, cell.code = None, ""
+        cell.error = f"code nested more than {MAX_DEPTH} levels deep, more than the autograder reads"
     return cell
+
+
+def depth(tree):
+    """The depth of a syntax tree, without recursion."""
+    deepest, todo = 0, [(tree, 1)]
+    while todo:
+        node, d = todo.pop()
+        deepest = max(deepest, d)
+        todo.extend((child, d + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 _transformer = None

@@ -9,7 +9,8 @@ Only the cells those definitions need are run: the cells that bind or change a n
 in turn, what those cells use (a backward slice over names, to a fixed point). A cell that trains a
 model, sweeps learning rates or draws plots binds nothing the definitions use and is not run; its
 time never counts. The rules lean towards running a cell: a star import, `exec`, `globals()`, `%run`,
-`%cd`, `!`, `%%writefile` or a change to `sys.path` or `os.environ` make a cell always run, and a
+`%cd`, `!`, `%%writefile`, `%pylab`, a `".py"` file name (a module written with `open`) or a change to
+`sys.path` or `os.environ` make a cell always run, and a
 cell runs if it assigns an attribute of a needed name, passes one to a function, calls one of its
 methods, or calls a function of the notebook that changes one.
 """
@@ -65,6 +66,8 @@ ENVIRONMENT_MAGICS = {
     "cd",
     "env",
     "writefile",
+    "file",
+    "pylab",
     "load",
     "sx",
     "system",
@@ -355,6 +358,8 @@ def _statement(stmt, f):
                 f.changes |= {("method", root_name(node.func))} - {("method", None)}
             if not (isinstance(node.func, ast.Name) and node.func.id in PURE_CALLS):
                 f.changes |= {("argument", a.id) for a in node.args if isinstance(a, ast.Name)}
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.endswith(".py"):
+            f.always = True  # it may write a module that a later cell imports
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             _statement(node, f)
         elif isinstance(node, ast.alias):

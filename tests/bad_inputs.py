@@ -105,6 +105,8 @@ except OSError as e:
     print("fork stopped after", children, e)
 """
 
+DEEP = b"[" * 50_000 + b"]" * 50_000  # JSON that a recursive parser cannot read
+
 BAD = [
     Bad("not_json", "mlp_relu.ipynb", lambda s, t: b"{ this is not json", "not valid JSON", score=0),
     Bad(
@@ -288,6 +290,21 @@ BAD = [
         score=20,
     ),
     Bad("renamed", "my homework (final).ipynb", lambda s, t: nb_bytes(s), "", score=20),
+    Bad("byte_order_mark", "mlp_relu.ipynb", lambda s, t: b"\xef\xbb\xbf" + nb_bytes(s), "", score=20),
+    Bad(
+        "json_nested_too_deeply",
+        "mlp_relu.ipynb",
+        lambda s, t: nb_bytes(s).replace(b'"metadata": {', b'"metadata": {"x": ' + DEEP + b",", 1),
+        "nested too deeply",
+        score=0,
+    ),
+    Bad(
+        "syntax_tree_bomb",  # the host parses every cell to choose what runs: it must not crash on this
+        "mlp_relu.ipynb",
+        edited(SOLUTION, ("insert_after", RELU, "_x = relu(np.zeros(1))" + " + 1" * 300_000)),
+        "nested more than",
+        score=20,
+    ),
     Bad(
         "graded_names_redefined_later",
         "mlp_relu.ipynb",

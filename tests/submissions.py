@@ -134,8 +134,8 @@ BUGGY = [
         "forgotten_switch",
         "hidden layer left sigmoid, forward and backward (consistent)",
         {A_H: "        a_h = sigmoid(z_h)", DERIV: SIGMOID_DERIV},
-        {"forward", "backward", "training"},
-        {"relu", "gradients"},
+        {"forward", "backward", "gradients", "training"},
+        {"relu"},
     ),
     bug(
         "forward_still_sigmoid",
@@ -183,8 +183,8 @@ BUGGY = [
         "linear_hidden_consistent",
         "no activation at all, forward and backward (consistent)",
         {A_H: "        a_h = z_h", DERIV: "        d_a_h__d_z_h = 1."},
-        {"forward", "backward"},
-        {"relu", "gradients"},
+        {"forward", "backward", "gradients"},
+        {"relu"},
     ),
     # every wrong ReLU derivative
     bug(

@@ -44,6 +44,20 @@ def test_committed_notebook_is_valid_nbformat():
     nbformat.validate(nbformat.read(ROOT / "assignment" / "mlp_relu.ipynb", as_version=4))
 
 
+def test_every_test_notebook_can_still_be_made_from_the_notebook(notebooks):
+    """The catalogue and the variants are edits of the built notebooks: an edit whose text the
+    template no longer has raises here, in the fast tier, not at the slow tier's setup."""
+    from tests import variants
+    from tests.submissions import CATALOGUE
+
+    solution, student = notebooks
+    for sub in CATALOGUE:
+        assert sub.notebook(solution, student).cells
+    for group in variants.load():
+        for v in group:
+            assert variants.notebook(v, solution, student).cells
+
+
 def test_solution_notebook_runs_top_to_bottom_with_its_plots(notebooks, tmp_path):
     solution = nbformat.from_dict(notebooks[0])
     seconds = execute(solution, tmp_path)  # raises CellExecutionError if any cell fails

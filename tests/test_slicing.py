@@ -53,6 +53,31 @@ def test_a_syntax_error_is_reported_not_fatal(tmp_path):
     assert plan.unparsable == [("Cell 1 (`def relu(z):`)", cells[0].error)] and ran(plan) == [2]
 
 
+def test_cells_too_deep_or_large_to_parse_are_reported_not_fatal(tmp_path):
+    cells = cells_of(
+        "x = 1" + " + 1" * 300_000,  # CPython's parser: RecursionError
+        "x = " + "-" * 200_000 + "1",  # MemoryError
+        "y = " + "-" * 300 + "1",  # parses, deeper than the grader's walks should go
+        "import numpy as np\nx = 1" + " + 1" * 150,  # real code: what students write
+        RELU,
+        tmp_path=tmp_path,
+    )
+    assert [c.tree is None for c in cells] == [True, True, True, False, False]
+    assert all("nested more than" in c.error for c in cells[:3])
+    assert ran(slicing.plan(cells)) == [4, 5]
+
+
+def test_a_notebook_with_a_byte_order_mark_or_nested_too_deeply(tmp_path):
+    path = tmp_path / "bom.ipynb"
+    path.write_bytes(
+        b"\xef\xbb\xbf" + nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(RELU)])).encode()
+    )
+    assert notebook.read(path)[0].tree is not None
+    path.write_text('{"cells": [], "metadata": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(notebook.NotANotebook, match="nested too deeply"):
+        notebook.read(path)
+
+
 def test_only_what_the_definitions_need_runs(tmp_path):
     plan = plan_of(
         "import numpy as np\nimport matplotlib.pyplot as plt",
@@ -131,6 +156,9 @@ def test_read_before_bound_needs_the_earlier_binding(tmp_path):
         "from helpers import *",
         "%%writefile helpers.py\nX = 1",
         "%run helpers.py",
+        "%%file helpers.py\nX = 1",  # %%writefile's older name
+        "with open('helpers.py', 'w') as f:\n    f.write('X = 1')",  # a module written by Python
+        "%pylab inline",  # binds all of numpy and pylab
     ],
 )
 def test_cells_whose_effects_cannot_be_followed_always_run(effect, tmp_path):

@@ -6,29 +6,19 @@ one gets full marks, no cheat or attack scores more than its twin, and no attack
 import glob
 from concurrent.futures import ThreadPoolExecutor
 
-import nbformat
 import pytest
 
 from instructor import grade
-from tests.notebook_edits import apply
+from tests.variants import write
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")
 def variants():
-    from tests.variants import cheats, cheats_more, correct, correct_more
+    from tests import variants
 
-    def prefixed(prefix, items):  # the two catalogues' twins share names
-        return [
-            dict(v, name=prefix + v["name"], **({"twin": prefix + v["twin"]} if "twin" in v else {})) for v in items
-        ]
-
-    return (
-        correct.VARIANTS + correct_more.VARIANTS,
-        cheats.CHEATS + prefixed("more_", cheats_more.CHEATS),
-        cheats.TWINS + prefixed("more_", cheats_more.TWINS),
-    )
+    return variants.load()
 
 
 @pytest.fixture(scope="session")
@@ -39,9 +29,7 @@ def graded_variants(notebooks, variants, autograder_zip, tmp_path_factory, cfg, 
     subs = []
     for prefix, items in (("correct", correct), ("cheat", cheats), ("twin", twins)):
         for v in items:
-            path = folder / f"{prefix}__{v['name']}.ipynb"
-            nbformat.write(apply(solution if v.get("start", "solution") == "solution" else student, v["edits"]), path)
-            subs.append((path.stem, path))
+            subs.append((f"{prefix}__{v['name']}", write(v, solution, student, folder, prefix)))
     before = set(glob.glob("/tmp/rt_*"))
     out = tmp_path_factory.mktemp("variant_grades")
     with grade.unpacked(autograder_zip) as files, ThreadPoolExecutor(max_workers=jobs) as pool:

@@ -1,7 +1,7 @@
-"""The forward and backward checks (their `runs` cases are public): the student's forward and backward
-against the reference on random inputs with random non-zero weights and biases. Only this comparison
-catches a net that is wrong the same way in forward and backward (the hidden layer left sigmoid):
-its gradients are consistent."""
+"""The checks that compare with the reference: forward and backward (their `runs` cases are public)
+against the reference on random inputs with random non-zero weights and biases, and the numeric
+gradient check against the network's own loss. A net that is wrong the same way in forward and
+backward (the hidden layer left sigmoid) has consistent gradients: only the reference tells."""
 
 import numpy as np
 

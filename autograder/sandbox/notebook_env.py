@@ -199,6 +199,12 @@ class Shell:
             except OSError as e:
                 self.note(f"%cd {line.strip()}: {e}")
             return None
+        if name == "pylab":  # what IPython's import_pylab runs (deprecated, still in old course notebooks)
+            names = "import numpy, matplotlib\nfrom matplotlib import pylab, mlab, pyplot\nnp, plt = numpy, pyplot\n"
+            if "--no-import-all" not in line:
+                names += "from matplotlib.pylab import *\nfrom numpy import *\n"
+            exec(names, self.user_ns)
+            return None
         if name == "run":
             args = line.split()
             path = next((a for a in args if not a.startswith("-")), None)
@@ -220,7 +226,7 @@ class Shell:
         if name == "timeit":
             exec(compile(cell, "<cell magic>", "exec"), self.user_ns, {})
             return None
-        if name == "writefile":
+        if name in ("writefile", "file"):  # %%file: its older name
             args = line.split()
             path = next((a for a in args if not a.startswith("-")), None)
             if path:

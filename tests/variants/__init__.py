@@ -1,0 +1,39 @@
+"""Notebooks written by sessions playing students, as edits of the solution or the blank notebook."""
+
+
+def load():
+    """(correct, cheats, twins): lists of {name, description, edits, start?, twin?}."""
+    from tests.variants import cheats, cheats_more, cheats_round3, correct, correct_more, correct_round3
+
+    def prefixed(prefix, items):  # the two catalogues' twins share names
+        return [
+            dict(v, name=prefix + v["name"], **({"twin": prefix + v["twin"]} if "twin" in v else {})) for v in items
+        ]
+
+    return (
+        correct.VARIANTS + correct_more.VARIANTS + correct_round3.VARIANTS,
+        cheats.CHEATS + prefixed("more_", cheats_more.CHEATS) + prefixed("r3_", cheats_round3.CHEATS),
+        cheats.TWINS + prefixed("more_", cheats_more.TWINS) + prefixed("r3_", cheats_round3.TWINS),
+    )
+
+
+def notebook(variant, solution, student):
+    from tests.notebook_edits import apply
+
+    return apply(solution if variant.get("start", "solution") == "solution" else student, variant["edits"])
+
+
+def write(variant, solution, student, folder, prefix):
+    """Write the variant's file into `folder` (its own sub-folder if it names its file); its path."""
+    import nbformat
+
+    nb = notebook(variant, solution, student)
+    path = folder / f"{prefix}__{variant['name']}.ipynb"
+    if "filename" in variant:  # names with spaces, accents: as students name them
+        path = folder / f"{prefix}__{variant['name']}" / variant["filename"]
+        path.parent.mkdir()
+    if "post" in variant:  # bytes nbformat would not write: a BOM, CRLF, deep JSON
+        variant["post"](path, nb)
+    else:
+        nbformat.write(nb, path)
+    return path

@@ -1044,8 +1044,8 @@ V("nb_metadata_extras",
 
 V("expit_imported_in_tagged_data_cell",
   "`from scipy.special import expit` added to the (otter_ignore) data cell next to the matplotlib import, used in the class",
-  [("replace", "import matplotlib.pyplot as plt  # here, in a cell the autograder skips: it needs no plots",
-    "import matplotlib.pyplot as plt  # here, in a cell the autograder skips: it needs no plots\nfrom scipy.special import expit"),
+  [("replace", "import matplotlib.pyplot as plt  # here: the autograder runs only the cells your code needs, and it needs no plots",
+    "import matplotlib.pyplot as plt  # here: the autograder runs only the cells your code needs, and it needs no plots\nfrom scipy.special import expit"),
    in_cell(CLASS, "        a_out = sigmoid(z_out)", "        a_out = expit(z_out)")])
 
 V("relu_tuple_unpacked_factory",
