@@ -117,10 +117,12 @@ class Bubblewrap(Method):
             "/etc/ssl",
         ):
             args += ["--ro-bind-try", etc, etc]
+        # a private /tmp first: a Python (a venv) that lives under /tmp is bound on top of it
+        args += ["--perms", "1777", "--tmpfs", "/tmp"]
         made = set()
         for path in python_roots():
             for parent in reversed(path.parents[:-1]):  # bwrap would make them 0700: nobody could pass
-                if parent not in made and str(parent) not in ("/usr", "/bin", "/lib", "/lib64", "/sbin"):
+                if parent not in made and str(parent) not in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/tmp"):
                     args += ["--perms", "0755", "--dir", str(parent)]
                     made.add(parent)
             args += ["--ro-bind", str(path), str(path)]
@@ -129,10 +131,6 @@ class Bubblewrap(Method):
             "/proc",
             "--dev",
             "/dev",
-            "--perms",
-            "1777",
-            "--tmpfs",
-            "/tmp",
             "--bind",
             str(self.scratch),
             INSIDE,
