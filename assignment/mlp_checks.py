@@ -196,6 +196,9 @@ def relu_values(relu, rng):
     relu_result(
         relu, np.concatenate([fixed, rng.normal(0, 2, size=12)]), "a 1-D array of negative, zero and positive values"
     )
+    # and what forward gives it in training (float32, a minibatch's worth): code must not tell them apart
+    relu_result(relu, rng.normal(0, 2, size=(100, 50)).astype(np.float32), "a float32 array of shape (100, 50)")
+    relu_result(relu, rng.normal(0, 2, size=(2, 3, 4, 5)), "a 4-D array")
 
 
 def relu_shapes(relu, rng):
@@ -210,23 +213,25 @@ def relu_shapes(relu, rng):
 
 
 def relu_unmodified(relu, rng):
-    z = rng.normal(size=(4, 5))
-    before = z.copy()
-    relu_result(relu, z, "a 2-D array")  # it must work to earn this point
-    if not np.array_equal(z, before):
-        raise CheckFailed(
-            "relu changed its argument in place (e.g. `z[z < 0] = 0`); return a new array "
-            "instead: np.maximum(z, 0) does."
-        )
+    for shape in ((4, 5), (100, 50)):
+        z = rng.normal(size=shape)
+        before = z.copy()
+        relu_result(relu, z, "a 2-D array")  # it must work to earn this point
+        if not np.array_equal(z, before):
+            raise CheckFailed(
+                "relu changed its argument in place (e.g. `z[z < 0] = 0`); return a new array "
+                "instead: np.maximum(z, 0) does."
+            )
 
 
 def relu_float64(relu, rng):
-    got = relu_result(relu, rng.normal(size=(3, 4)), "a float64 array")
-    if got.dtype != np.float64:
-        raise CheckFailed(
-            f"relu(a float64 array) returned dtype {got.dtype}: a dtype problem, not a wrong value. "
-            "Keep the input's dtype (don't cast, e.g. with astype or a float32 constant)."
-        )
+    for shape in ((3, 4), (100, 50)):
+        got = relu_result(relu, rng.normal(size=shape), "a float64 array")
+        if got.dtype != np.float64:
+            raise CheckFailed(
+                f"relu(a float64 array) returned dtype {got.dtype}: a dtype problem, not a wrong value. "
+                "Keep the input's dtype (don't cast, e.g. with astype or a float32 constant)."
+            )
 
 
 def relu_large(relu, rng):

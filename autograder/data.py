@@ -77,6 +77,11 @@ def train_labels(layout):
     return _array(layout.student_mnist, "y_train")[:N_TRAIN]
 
 
+def train_images(layout):
+    """The training images (uint8, read in place): the grader's spot checks recompute steps on them."""
+    return _array(layout.student_mnist, "x_train")[:N_TRAIN]
+
+
 def curve_sample(layout, cfg):
     """The training images the loss curve is measured on: a fixed sample, in the grader only."""
     index = np.sort(np.random.RandomState(cfg.shuffle_seed + 1).choice(N_TRAIN, cfg.curve_examples, replace=False))

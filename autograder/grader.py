@@ -38,6 +38,7 @@ class SandboxedStudent(public.Student):
             timings,
         )
         self.session, self.earlier = None, {}  # earlier: the outcomes of the checks before this one
+        self.contradicts = {}  # {check: {case: message}}: earlier cases the training's spot checks refute
 
     def fresh(self, new=False):
         """The check's process: one per check, a new one after the code stopped (a session forks
@@ -144,6 +145,9 @@ def _grade(path, cfg, layout, deadline, report):
             student.earlier = dict(report.results)
             try:
                 report.results[name] = REGISTRY[name](student, check_cfg)
+                # what training's spot checks found wrong on the training data: cases of earlier checks
+                for check, cases in student.contradicts.items():
+                    report.results[check].update({case: public.Outcome(False, m) for case, m in cases.items()})
             except Exception:  # a fault of this check's code: the other checks still count
                 report.status = "autograder failed"
                 report.log.append(f"check {name}:\n{traceback.format_exc()}")

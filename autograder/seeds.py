@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reference import mlp as ref
 
-SEEDED = ("relu", "forward", "backward", "gradients")  # training keeps the book's seeds (grading.yml)
+SEEDED = ("relu", "forward", "backward", "gradients")  # training keeps the book's seeds, but for spot_seed
 
 
 def for_notebook(notebook_bytes, checks):
@@ -22,8 +22,10 @@ def for_notebook(notebook_bytes, checks):
     salt = hashlib.sha256(hashlib.sha256(secret).digest() + notebook_bytes).digest()
     out = {}
     for name, check in checks:
+        seed = int.from_bytes(hashlib.sha256(salt + name.encode()).digest()[:4], "little") % 2**30
         if name in SEEDED:
-            seed = int.from_bytes(hashlib.sha256(salt + name.encode()).digest()[:4], "little") % 2**30
             check = dataclasses.replace(check, seed=seed)
+        elif name == "training":  # which steps the grader recomputes: unknown to the notebook's code
+            check = dataclasses.replace(check, spot_seed=seed)
         out[name] = check
     return out

@@ -273,7 +273,8 @@ def test_parameters_changed_in_place_by_backward_are_caught(layout, cfg, tmp_pat
         "        return (d_loss__dw_out,", "        self.bias_h += 0.001\n        return (d_loss__dw_out,"
     )
     t, result, _ = train_with(cells, layout, cfg, tmp_path, epochs=1)
-    assert "not what the updates made them" in t.error
+    # found at the epoch's end, or sooner by a spot check (forward then runs on other parameters)
+    assert "not what the updates made them" in t.error or "differ from the network's" in t.error
 
 
 def test_the_students_outputs_decide_nothing(layout, cfg, tmp_path):
@@ -288,3 +289,64 @@ def test_the_students_outputs_decide_nothing(layout, cfg, tmp_path):
     t, _, _ = train_with(cells, layout, cfg, tmp_path, epochs=1)
     honest, _, _ = train_with(class_cells(), layout, cfg, tmp_path, epochs=1)
     assert t.losses[0] == honest.losses[0] and t.accuracy != honest.accuracy  # its own (constant) outputs trained it
+
+
+FLOAT64_SUMS = (  # hidden pre-activations summed in float64: units at the kink fall the other way
+    "z_h = np.dot(x, self.weight_h.T) + self.bias_h",
+    "z_h = (np.dot(x.astype(np.float64), self.weight_h.T.astype(np.float64)) + self.bias_h).astype(x.dtype)",
+)
+
+
+@pytest.mark.parametrize("change", [None, FLOAT64_SUMS], ids=["reference", "float64_sums"])
+def test_every_step_of_a_correct_training_passes_the_spot_checks(layout, cfg, tmp_path, change):
+    """Spot checks on all 550 steps of an epoch: float32 sums in other orders and units at the kink
+    never make a correct notebook's step look wrong (with spot_kink_margin 0, float64_sums fails)."""
+    cells = class_cells()
+    if change:
+        cells[-1] = cells[-1].replace(*change)
+    t, _, _ = train_with(cells, layout, cfg, tmp_path, epochs=1, spot_check_every=1)
+    assert not t.error and not t.contradicts
+
+
+IN_TRAINING = "\n\ntraining = lambda x: x.dtype == np.float32  # a cheat's test: MNIST batches are float32\n"
+
+
+@pytest.mark.parametrize(
+    "cheat, contradicted",
+    [
+        (  # a derivative twice too large, only on training data
+            ("d_a_h__d_z_h = (a_h > 0).astype(a_h.dtype)", "d_a_h__d_z_h = (a_h > 0) * (2. if training(x) else 1.)"),
+            {"backward": {"d_w_h", "d_b_h"}, "gradients": {"w_h", "b_h"}},
+        ),
+        (  # a hidden layer doubled, only on training data
+            ("a_h = relu(z_h)", "a_h = relu(z_h) * (2 if training(x) else 1)"),
+            {"forward": {"a_h", "a_out"}, "gradients": {"w_out", "b_out", "w_h", "b_h"}},
+        ),
+        (  # the switch forgotten, only on training data: backward is judged on what forward gave it
+            (
+                "d_a_h__d_z_h = (a_h > 0).astype(a_h.dtype)",
+                "d_a_h__d_z_h = a_h * (1. - a_h) if training(x) else (a_h > 0).astype(a_h.dtype)",
+            ),
+            {"backward": {"d_w_h", "d_b_h"}, "gradients": {"w_h", "b_h"}},
+        ),
+        (  # gradients of another shape, only on training data
+            (
+                "d_loss__d_b_h = np.sum((d_loss__a_h * d_a_h__d_z_h), axis=0)",
+                "d_loss__d_b_h = np.sum((d_loss__a_h * d_a_h__d_z_h), axis=0, keepdims=training(x))",
+            ),
+            {
+                "backward": {"runs", "d_w_out", "d_b_out", "d_w_h", "d_b_h"},
+                "gradients": {"w_out", "b_out", "w_h", "b_h"},
+            },
+        ),
+    ],
+)
+def test_code_that_computes_otherwise_in_training_loses_the_cases_it_passed(layout, cfg, tmp_path, cheat, contradicted):
+    cells = class_cells()
+    old, new = cheat
+    assert old in cells[-1]
+    cells[-1] = cells[-1].replace(old, new) + IN_TRAINING
+    t, result, _ = train_with(cells, layout, cfg, tmp_path, epochs=1)
+    assert {check: set(cases) for check, cases in t.contradicts.items()} == contradicted
+    assert "In the grader's training" in next(iter(t.contradicts["gradients"].values()))
+    assert not result["curve"].passed and "Training stopped after 0 of 1 epochs" in result["accuracy"].message

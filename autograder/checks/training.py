@@ -70,6 +70,78 @@ def test_accuracy(model, x_test, y_test):
     return float(np.mean(np.argmax(model.forward(x_test)[1], axis=1) == y_test))
 
 
+def spot_check(model, images, labels, row, cfg):
+    """{} if the sandbox's step (row: learning_rate * its gradients, then its a_h and a_out) is what the
+    network's forward and backward give on this minibatch at these parameters (model: the grader's
+    copy); else {check: {case: message}} for the cases it contradicts, and "why". The checks before
+    saw only their own inputs: this is what shows code that computes otherwise on training data."""
+    x = ref.to_float(images)
+    n, n_hidden, n_classes = len(x), model.weight_h.shape[0], model.weight_out.shape[0]
+    n_params = row.size - n * (n_hidden + n_classes)
+    got_h = row[n_params : n_params + n * n_hidden].reshape(n, n_hidden)
+    got_out = row[n_params + n * n_hidden :].reshape(n, n_classes)
+    z_h = x @ model.weight_h.T + model.bias_h
+    a_h = ref.relu(z_h)
+    a_out = ref.sigmoid(a_h @ model.weight_out.T + model.bias_out)
+
+    def error(got, want):
+        return float(np.abs(got - want).max()) / max(float(np.abs(want).max()), 1e-12)
+
+    worst = {"a_h": error(got_h, a_h), "a_out": error(got_out, a_out)}
+    wrong = [case for case, e in worst.items() if not e <= cfg.spot_max_error]
+    where = "on MNIST images (float32, 100 at a time)"
+    found, why = {}, []
+    if wrong:
+        what = " and ".join(f"{case} (largest difference {worst[case]:.2g} of its largest value)" for case in wrong)
+        message = (
+            f"In the grader's training, {where}, forward's {what} differs from the network's: your forward computes "
+            "otherwise there than on the checks' inputs."
+        )
+        if (got_h < 0).any() or not ((got_out >= 0) & (got_out <= 1)).all():
+            wrong.append("runs")  # what the forward check's first case asks: a_h >= 0, a_out in [0, 1]
+        found["forward"] = {case: message for case in wrong}
+        found["gradients"] = {case: message for case in ("w_out", "b_out", "w_h", "b_h")}
+        why.append(f"forward's {' and '.join(c for c in wrong if c != 'runs')} differ from the network's")
+        a_h, a_out = got_h, got_out  # backward is judged on what it was given, as the backward check does
+    else:  # at the kink, the student's side decides (float32 sums in another order may cross it)
+        a_h = np.where(np.abs(z_h) < cfg.spot_kink_margin, got_h, a_h)
+    want = model.backward(x, a_h, a_out, labels)
+    got, start, bad = {}, 0, {}
+    for name, array in zip(PARAMS, (model.weight_h, model.bias_h, model.weight_out, model.bias_out)):
+        got[name] = row[start : start + array.size].reshape(array.shape) / np.float32(cfg.learning_rate)
+        start += array.size
+    for name, grad in zip(("weight_out", "bias_out", "weight_h", "bias_h"), want):
+        e = error(got[name], grad)
+        if not e <= cfg.spot_max_error:
+            bad[name] = e
+    if bad:
+        names = " and ".join(f"{name} (largest difference {e:.2g} of its largest entry)" for name, e in bad.items())
+        message = (
+            f"In the grader's training, {where}, backward's gradient for {names} differs from the network's: your "
+            "backward computes otherwise there than on the checks' inputs."
+        )
+        short = [name.replace("weight", "w").replace("bias", "b") for name in bad]
+        found["backward"] = {f"d_{s}": message for s in short}
+        found.setdefault("gradients", {}).update({s: message for s in short})
+        why.append(f"backward's gradients for {' and '.join(bad)} differ from the network's")
+    if found:
+        found["why"] = " and ".join(why) + " on this minibatch"
+    return found
+
+
+def refuted(check, error):
+    """The cases that malformed outputs of forward or backward in training refute (all of the check's,
+    and the gradients' that follow from them)."""
+    cases = {"forward": ("runs", "a_h", "a_out"), "backward": ("runs", "d_w_out", "d_b_out", "d_w_h", "d_b_h")}
+    if check not in cases:
+        return {}
+    message = f"In the grader's training, on MNIST images (float32, 100 at a time), {error}."
+    return {
+        check: {case: message for case in cases[check]},
+        "gradients": {case: message for case in ("w_out", "b_out", "w_h", "b_h")},
+    }
+
+
 class Stopwatch:
     def __init__(self):
         self.seconds = 0.0
@@ -87,6 +159,7 @@ class Training:
     def __init__(self, sandbox, cfg, deadline, paths):
         self.sandbox, self.cfg, self.deadline, self.paths = sandbox, cfg, deadline, paths
         self.losses, self.epochs_done, self.error, self.stopped, self.accuracy = [], 0, "", "", None
+        self.contradicts = {}  # {check: {case: message}} a spot check found wrong on the training data
         self.seconds = self.evaluation_s = 0.0
         self.stall_s = max(10.0, cfg.timeout_s / 6)
 
@@ -108,8 +181,10 @@ class Training:
             orders[e] = indices
         curve_images, curve_labels = data.curve_sample(self.paths, cfg)
         curve_images = ref.to_float(curve_images)
+        n_hidden, n_classes, size = SIZES[1], SIZES[2], cfg.minibatch_size
+        width = n_params + size * (n_hidden + n_classes)  # a slot: a step's gradients, then its a_h and a_out
         fd_params, params = shared(n_params * 4, "params")
-        fd_ring, ring = shared(2 * block * n_params * 4, "gradients")
+        fd_ring, ring = shared(2 * block * width * 4, "gradients")
         fd_back, readback = shared(n_params * 4, "readback")
         mine = np.concatenate([p.ravel() for p in params0])
         params[:] = mine
@@ -117,7 +192,10 @@ class Training:
         evaluation = Stopwatch()
         with evaluation:
             self.losses.append(loss_on(model, curve_images, curve_labels))
-        ring = ring.reshape(2 * block, n_params)
+        ring = ring.reshape(2 * block, width)
+        spot = np.random.RandomState(cfg.spot_seed).rand(cfg.epochs * steps) < 1 / cfg.spot_check_every
+        spot[: cfg.spot_check_first] = True
+        images = data.train_images(self.paths)
         session = self.sandbox.session(self.deadline, train=True)
         self.progress = time.monotonic()
         try:
@@ -142,14 +220,33 @@ class Training:
                 if byte == b"B":
                     n = min(block, total - slot)
                     for _ in range(n):  # the book's update, W -= learning_rate * dW, as the sandbox applies it
-                        np.subtract(mine, ring[slot % (2 * block)], out=mine)
+                        row = ring[slot % (2 * block)]
+                        if spot[slot]:
+                            epoch, k = divmod(slot, steps)
+                            idx = orders[epoch, k * size : (k + 1) * size]
+                            with evaluation:
+                                self.contradicts = spot_check(model, images[idx], train_labels[idx], row, cfg)
+                            if self.contradicts:
+                                self.error = f"in epoch {epoch + 1}, minibatch {k + 1}: {self.contradicts.pop('why')}"
+                                break
+                        np.subtract(mine, row[:n_params], out=mine)
                         slot += 1
+                    if self.error:
+                        break
                     try:
                         sock.sendall(b"C")
                     except OSError:  # it stopped: what it sent before closing is still to be read
                         pass
                 elif byte == b"E":
                     self.epochs_done += 1
+                    if not np.isfinite(mine).all():  # NaN or inf weights classify nothing honestly (first:
+                        # NaN differs from NaN, and the updates, not the student's object, made them)
+                        self.error = (
+                            f"after epoch {self.epochs_done}, parameters are NaN or inf: the gradients "
+                            "blew up (is the learning rate or a derivative too large?)"
+                        )
+                        self.losses.append(float("nan"))
+                        break
                     if not np.array_equal(mine, readback):
                         diff = float(np.nanmax(np.abs(mine.astype(np.float64) - readback)))
                         self.error = (
@@ -157,13 +254,6 @@ class Training:
                             f"updates made them (largest difference {diff:.3g}): do forward or backward "
                             "change the parameters themselves?"
                         )
-                        break
-                    if not np.isfinite(mine).all():  # NaN or inf weights classify nothing honestly
-                        self.error = (
-                            f"after epoch {self.epochs_done}, parameters are NaN or inf: the gradients "
-                            "blew up (is the learning rate or a derivative too large?)"
-                        )
-                        self.losses.append(float("nan"))
                         break
                     if self.epochs_done <= cfg.curve_epochs:
                         with evaluation:
@@ -178,6 +268,8 @@ class Training:
                 elif byte == b"X":
                     reply, _ = session.receive()
                     self.error = clean(reply.get("error", "training stopped"), 600)
+                    # outputs of the wrong kind in training refute what the checks' "runs" cases saw
+                    self.contradicts = refuted(reply.get("refutes"), self.error)
                     break
                 else:
                     self.error = "the process running your code sent something unexpected"
@@ -241,6 +333,7 @@ def run_training(student, cfg):
         msg = "`NeuralNetMLP_ReLU` is not defined: run the cell that defines the class `NeuralNetMLP_ReLU` first."
         return {"curve": Outcome(False, msg), "accuracy": Outcome(False, msg)}
     t = Training(student.sandbox, cfg, student.deadline, student.paths).run()
+    student.contradicts = t.contradicts  # the grader marks those cases failed too
     student.timings["training (sandbox and mirror)"] = round(t.seconds - t.evaluation_s, 3)
     student.timings["evaluation (loss curve, test accuracy)"] = round(t.evaluation_s, 3)
     return judge(t, cfg)

@@ -266,9 +266,11 @@ class Child:
         shapes = [tuple(s) for s in header["shapes"]]
         sizes = [int(np.prod(s)) for s in shapes]
         n_params, block, lr = sum(sizes), header["block"], float32(header["learning_rate"])
+        size, (_, n_hidden, n_classes) = header["minibatch_size"], header["args"]
+        width = n_params + size * (n_hidden + n_classes)  # a slot: the step's gradients, then a_h and a_out
         fds = self.train_fds
         params = np_frombuffer(mmap.mmap(fds[0], n_params * 4), dtype=np.float32)
-        ring = np_frombuffer(mmap.mmap(fds[1], 2 * block * n_params * 4), dtype=np.float32).reshape(2 * block, n_params)
+        ring = np_frombuffer(mmap.mmap(fds[1], 2 * block * width * 4), dtype=np.float32).reshape(2 * block, width)
         readback = np_frombuffer(mmap.mmap(fds[2], n_params * 4), dtype=np.float32)
         images = np.asarray(npz.member(header["images"], "x_train"))  # plain arrays: no memmap per minibatch
         images = images.reshape(images.shape[0], -1)
@@ -282,15 +284,21 @@ class Child:
             return out
 
         views = split(params)
-        slots = [ring[i] for i in range(2 * block)]
+        slots = [ring[i, :n_params] for i in range(2 * block)]
         slot_views = [split(slot) for slot in slots]
+        activations = [
+            (
+                ring[i, n_params : n_params + size * n_hidden].reshape(size, n_hidden),
+                ring[i, n_params + size * n_hidden :].reshape(size, n_classes),
+            )
+            for i in range(2 * block)
+        ]
         model = self.student("NeuralNetMLP_ReLU")(*header["args"])
         for name, view in zip(PARAMS, views):
             setattr(model, name, view)
         keeps_views = self.check_params(model, views)
         if keeps_views is None:
             return
-        size = header["minibatch_size"]
         steps = orders.shape[1] // size
         u8 = np.empty((size, images.shape[1]), dtype=np.uint8)
         xbuf = np_frombuffer(mmap.mmap(-1, size * images.shape[1] * 4), dtype=np.float32).reshape(size, -1)
@@ -317,10 +325,24 @@ class Child:
                         setattr(model, name, view)
                     if self.check_params(model, views) is None:
                         return
-                a_h, a_out = model.forward(xbuf)
-                grads = model.backward(xbuf, a_h, a_out, labels[idx])
+                try:
+                    a_h, a_out = model.forward(xbuf)
+                except Exception as e:  # it ran on the checks' inputs: not on these
+                    self.fail(
+                        f"forward raised {error_text(e)} (epoch {epoch + 1}, minibatch {k + 1})", refutes="forward"
+                    )
+                    return
+                try:
+                    grads = model.backward(xbuf, a_h, a_out, labels[idx])
+                except Exception as e:
+                    self.fail(
+                        f"backward raised {error_text(e)} (epoch {epoch + 1}, minibatch {k + 1})", refutes="backward"
+                    )
+                    return
                 # the step the grader mirrors: its slot holds learning_rate * gradient, in float32
                 if not self.scaled_gradients(grads, slot_views[slot], lr, shapes, epoch, k):
+                    return
+                if not self.activations(a_h, a_out, activations[slot], epoch, k):
                     return
                 np_subtract(params, slots[slot], out=params)  # the book's W -= learning_rate * dW
                 if keeps_views:
@@ -357,14 +379,34 @@ class Child:
     def scaled_gradients(self, grads, slot, lr, shapes, epoch, k):
         where = f"(epoch {epoch + 1}, minibatch {k + 1})"
         if not isinstance(grads, tuple) or len(grads) != 4:
-            self.fail(f"backward returned {type(grads).__name__}, not a tuple of four gradients {where}")
+            self.fail(
+                f"backward returned {type(grads).__name__}, not a tuple of four gradients {where}", refutes="backward"
+            )
             return False
         for name, view in zip(PARAMS, slot):
             g = grads[GRADIENT_OF[name]]
-            if not isinstance(g, (np.ndarray, np.generic)) or g.shape != view.shape:
-                self.fail(f"the gradient for {name} has shape {getattr(g, 'shape', None)}, not {view.shape} {where}")
+            if not isinstance(g, (np.ndarray, np.generic)):
+                self.fail(
+                    f"the gradient for {name} is a {type(g).__name__}, not a NumPy array {where}", refutes="backward"
+                )
+                return False
+            if g.shape != view.shape:
+                self.fail(f"the gradient for {name} has shape {g.shape}, not {view.shape} {where}", refutes="backward")
                 return False
             np_multiply(g, lr, out=view, casting="unsafe")
+        return True
+
+    def activations(self, a_h, a_out, views, epoch, k):
+        """forward's outputs, for the steps the grader recomputes (it does not say which)."""
+        for what, a, view in (("a_h", a_h, views[0]), ("a_out", a_out, views[1])):
+            if not isinstance(a, (np.ndarray, np.generic)) or a.shape != view.shape:
+                where = f"(epoch {epoch + 1}, minibatch {k + 1})"
+                self.fail(
+                    f"forward's {what} has shape {getattr(a, 'shape', None)}, not {view.shape} {where}",
+                    refutes="forward",
+                )
+                return False
+            np_copyto(view, a, casting="unsafe")
         return True
 
 

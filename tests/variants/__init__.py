@@ -3,7 +3,16 @@
 
 def load():
     """(correct, cheats, twins): lists of {name, description, edits, start?, twin?}."""
-    from tests.variants import cheats, cheats_more, cheats_round3, correct, correct_more, correct_round3
+    from tests.variants import (
+        cheats,
+        cheats_more,
+        cheats_round3,
+        cheats_round4,
+        correct,
+        correct_more,
+        correct_round3,
+        correct_round4,
+    )
 
     def prefixed(prefix, items):  # the two catalogues' twins share names
         return [
@@ -11,9 +20,15 @@ def load():
         ]
 
     return (
-        correct.VARIANTS + correct_more.VARIANTS + correct_round3.VARIANTS,
-        cheats.CHEATS + prefixed("more_", cheats_more.CHEATS) + prefixed("r3_", cheats_round3.CHEATS),
-        cheats.TWINS + prefixed("more_", cheats_more.TWINS) + prefixed("r3_", cheats_round3.TWINS),
+        correct.VARIANTS + correct_more.VARIANTS + correct_round3.VARIANTS + correct_round4.VARIANTS,
+        cheats.CHEATS
+        + prefixed("more_", cheats_more.CHEATS)
+        + prefixed("r3_", cheats_round3.CHEATS)
+        + prefixed("r4_", cheats_round4.CHEATS),
+        cheats.TWINS
+        + prefixed("more_", cheats_more.TWINS)
+        + prefixed("r3_", cheats_round3.TWINS)
+        + prefixed("r4_", cheats_round4.TWINS),
     )
 
 
