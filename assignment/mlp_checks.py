@@ -199,6 +199,7 @@ def relu_values(relu, rng):
     # and what forward gives it in training (float32, a minibatch's worth): code must not tell them apart
     relu_result(relu, rng.normal(0, 2, size=(100, 50)).astype(np.float32), "a float32 array of shape (100, 50)")
     relu_result(relu, rng.normal(0, 2, size=(2, 3, 4, 5)), "a 4-D array")
+    relu_result(relu, rng.randint(-5, 6, size=12), "an integer array")  # every correct idiom gets these right
 
 
 def relu_shapes(relu, rng):

@@ -34,6 +34,7 @@ import npz  # noqa: E402
 import protocol  # noqa: E402
 
 np_copyto, np_multiply, np_subtract, np_take = np.copyto, np.multiply, np.subtract, np.take
+np_array_equal = np.array_equal
 np_frombuffer, np_array_equal, float32, os_fork, os_exit = np.frombuffer, np.array_equal, np.float32, os.fork, os._exit
 
 # a cell's `from __future__ import ...` holds for every later cell, as IPython's compiler keeps it
@@ -297,6 +298,7 @@ class Child:
         for name, view in zip(PARAMS, views):
             setattr(model, name, view)
         keeps_views = self.check_params(model, views)
+        last = params.copy()  # the parameters as the last update left them
         if keeps_views is None:
             return
         steps = orders.shape[1] // size
@@ -339,12 +341,19 @@ class Child:
                         f"backward raised {error_text(e)} (epoch {epoch + 1}, minibatch {k + 1})", refutes="backward"
                     )
                     return
+                if not np_array_equal(params, last):  # said here, before a spot check blames what it changes
+                    self.fail(
+                        f"forward or backward changed the model's parameters themselves (epoch {epoch + 1}, "
+                        f"minibatch {k + 1}): only the training loop's update may change them."
+                    )
+                    return
                 # the step the grader mirrors: its slot holds learning_rate * gradient, in float32
                 if not self.scaled_gradients(grads, slot_views[slot], lr, shapes, epoch, k):
                     return
                 if not self.activations(a_h, a_out, activations[slot], epoch, k):
                     return
                 np_subtract(params, slots[slot], out=params)  # the book's W -= learning_rate * dW
+                np_copyto(last, params)
                 if keeps_views:
                     for name, view in zip(PARAMS, views):
                         if getattr(model, name) is not view:
