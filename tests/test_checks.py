@@ -296,7 +296,15 @@ FLOAT64_SUMS = (  # hidden pre-activations summed in float64: units at the kink 
 )
 
 
-@pytest.mark.parametrize("change", [None, FLOAT64_SUMS], ids=["reference", "float64_sums"])
+IN_PLACE_DERIVATIVE = (  # backward turns a_h into the derivative in place, after its last use
+    "d_a_h__d_z_h = (a_h > 0).astype(a_h.dtype)",
+    "d_a_h__d_z_h = a_h\n        d_a_h__d_z_h[d_a_h__d_z_h > 0] = 1",
+)
+
+
+@pytest.mark.parametrize(
+    "change", [None, FLOAT64_SUMS, IN_PLACE_DERIVATIVE], ids=["reference", "float64_sums", "in_place_derivative"]
+)
 def test_every_step_of_a_correct_training_passes_the_spot_checks(layout, cfg, tmp_path, change):
     """Spot checks on all 550 steps of an epoch: float32 sums in other orders and units at the kink
     never make a correct notebook's step look wrong (with spot_kink_margin 0, float64_sums fails)."""

@@ -334,6 +334,8 @@ class Child:
                         f"forward raised {error_text(e)} (epoch {epoch + 1}, minibatch {k + 1})", refutes="forward"
                     )
                     return
+                if not self.activations(a_h, a_out, activations[slot], epoch, k):  # before backward may change them
+                    return
                 try:
                     grads = model.backward(xbuf, a_h, a_out, labels[idx])
                 except Exception as e:
@@ -349,8 +351,6 @@ class Child:
                     return
                 # the step the grader mirrors: its slot holds learning_rate * gradient, in float32
                 if not self.scaled_gradients(grads, slot_views[slot], lr, shapes, epoch, k):
-                    return
-                if not self.activations(a_h, a_out, activations[slot], epoch, k):
                     return
                 np_subtract(params, slots[slot], out=params)  # the book's W -= learning_rate * dW
                 np_copyto(last, params)

@@ -290,10 +290,11 @@ CHEATS += [
 # Above their twins by design, left out of the test's comparison (README, "What is checked"):
 # - a backward that computes the right gradients another way (complex step, its own autodiff; the
 #   one-sided numeric one is caught): correct gradients, not the asked-for derivative line;
-# - code right in the grading environment (OPENBLAS_NUM_THREADS is 1 there);
+# - code right in the grading environment (OPENBLAS_NUM_THREADS is 1 there), or, by the clock, while
+#   it was graded;
 # - relus wrong only on inputs no check and no part of the network gives them (lists, float16, values
 #   beyond 1e100, more than 10,000 values), or that keep the cases they pass (wrong only on float32,
-#   4-D, scalars, large arrays in place): each relu case is judged on its own inputs.
+#   4-D, integers, scalars, large arrays in place): each relu case is judged on its own inputs.
 ABOVE_TWIN_BY_DESIGN = {
     "backward_complex_step",
     "backward_own_autodiff",
@@ -308,5 +309,7 @@ ABOVE_TWIN_BY_DESIGN = {
     "relu_abs_for_4d",
     "relu_abs_for_scalars",
     "relu_inplace_for_big",
+    "relu_abs_for_ints",
+    "deriv_time_parity",  # right or wrong by the clock's second: graded on what it did (9.5 or 20)
 }
 CHEATS = [c for c in CHEATS if c["name"] not in ABOVE_TWIN_BY_DESIGN]
