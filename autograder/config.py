@@ -78,8 +78,8 @@ class TrainingCheck(Check):
     stop_at_accuracy: bool = True  # stop once min_test_accuracy is reached (after curve_epochs), not after all epochs
     # steps whose forward and backward the grader recomputes with the reference (one in spot_check_every, drawn
     # from spot_seed: the notebook's own, autograder/seeds.py), to spot_max_error of the largest entry
-    spot_check_every: int = 20
-    spot_check_first: int = 50  # and every one of the first steps: code wrong from the start is found at once
+    spot_check_every: int = 40
+    spot_check_first: int = 20  # and every one of the first steps: code wrong from the start is found at once
     spot_max_error: float = 1e-4
     spot_kink_margin: float = 1e-3  # hidden units this close to ReLU's kink are judged by the student's side
     spot_seed: int = 0
