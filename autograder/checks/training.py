@@ -25,6 +25,7 @@ import numpy as np
 from reference import mlp as ref
 
 from .. import data
+from ..config import KNOWN_CASES
 from ..sandbox import protocol
 from ..sandbox.client import clean
 from .public import SIZES, CodeStopped, Outcome
@@ -100,7 +101,7 @@ def spot_check(model, images, labels, row, cfg):
         if (got_h < 0).any() or not ((got_out >= 0) & (got_out <= 1)).all():
             wrong.append("runs")  # what the forward check's first case asks: a_h >= 0, a_out in [0, 1]
         found["forward"] = {case: message for case in wrong}
-        found["gradients"] = {case: message for case in ("w_out", "b_out", "w_h", "b_h")}
+        found["gradients"] = dict.fromkeys(KNOWN_CASES["gradients"], message)
         why.append(f"forward's {' and '.join(c for c in wrong if c != 'runs')} differ from the network's")
         a_h, a_out = got_h, got_out  # backward is judged on what it was given, as the backward check does
     else:  # at the kink, the student's side decides (float32 sums in another order may cross it)
@@ -132,13 +133,12 @@ def spot_check(model, images, labels, row, cfg):
 def refuted(check, error):
     """The cases that malformed outputs of forward or backward in training refute (all of the check's,
     and the gradients' that follow from them)."""
-    cases = {"forward": ("runs", "a_h", "a_out"), "backward": ("runs", "d_w_out", "d_b_out", "d_w_h", "d_b_h")}
-    if check not in cases:
+    if check not in ("forward", "backward"):
         return {}
     message = f"In the grader's training, on MNIST images (float32, 100 at a time), {error}."
     return {
-        check: {case: message for case in cases[check]},
-        "gradients": {case: message for case in ("w_out", "b_out", "w_h", "b_h")},
+        check: dict.fromkeys(KNOWN_CASES[check], message),
+        "gradients": dict.fromkeys(KNOWN_CASES["gradients"], message),
     }
 
 
