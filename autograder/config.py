@@ -75,7 +75,8 @@ class TrainingCheck(Check):
     curve_epochs: int = 5
     curve_examples: int = 5000
     min_test_accuracy: float = 0.95
-    stop_at_accuracy: bool = True  # stop once min_test_accuracy is reached (after curve_epochs), not after all epochs
+    stop_at_accuracy: bool = True  # stop once min_test_accuracy is reached, not after all epochs
+    accuracy_from_epoch: int = 10  # with stop_at_accuracy: the first epoch after which the accuracy is measured
     # steps whose forward and backward the grader recomputes with the reference (one in spot_check_every, drawn
     # from spot_seed: the notebook's own, autograder/seeds.py), to spot_max_error of the largest entry
     spot_check_every: int = 40
@@ -89,6 +90,12 @@ class TrainingCheck(Check):
         "backward",
         "gradients",
     )
+
+    @property
+    def first_accuracy_epoch(self):
+        """With stop_at_accuracy, the epoch after which the accuracy is first measured: never before the
+        loss curve is complete, never after the last epoch."""
+        return min(max(self.curve_epochs, self.accuracy_from_epoch), self.epochs)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -194,7 +201,7 @@ def _convert(tp, node, where):
         raise TypeError(f"unsupported type {tp}")
     if not isinstance(node, yaml.ScalarNode):
         fail(f"expected a {_type_name(tp)}")
-    value = yaml.safe_load(yaml.serialize(node))
+    value = yaml.constructor.SafeConstructor().construct_object(node)
     if tp is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if tp is str and node.tag == "tag:yaml.org,2002:str":
@@ -206,7 +213,7 @@ def _convert(tp, node, where):
 
 def parse(text):
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
         raise ConfigError(f"grading.yml is not valid YAML: {e}") from None
     if node is None:

@@ -252,6 +252,14 @@ def test_grader_trains_the_reference_as_the_book_does(layout, cfg, tmp_path):
     assert mlp.accuracy(y_test, mlp.predict(model, X_test)) == t.accuracy
 
 
+@pytest.mark.parametrize("start, stop", [(1, 2), (3, 3)])  # never before the curve's 2 epochs are done
+def test_accuracy_is_measured_from_accuracy_from_epoch_on(layout, cfg, tmp_path, start, stop):
+    t, result, _ = train_with(
+        class_cells(), layout, cfg, tmp_path, epochs=4, min_test_accuracy=0.5, accuracy_from_epoch=start
+    )
+    assert t.epochs_done == stop and result["curve"].passed and result["accuracy"].passed
+
+
 FROZEN = """
 
     def __setattr__(self, name, value):

@@ -258,7 +258,7 @@ class Training:
                     if self.epochs_done <= cfg.curve_epochs:
                         with evaluation:
                             self.losses.append(loss_on(model, curve_images, curve_labels))
-                    if cfg.stop_at_accuracy and self.epochs_done >= cfg.curve_epochs:
+                    if cfg.stop_at_accuracy and self.epochs_done >= cfg.first_accuracy_epoch:
                         with evaluation:
                             self.accuracy = test_accuracy(model, *self.test_set())
                         if self.accuracy >= cfg.min_test_accuracy:

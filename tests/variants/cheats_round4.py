@@ -311,5 +311,6 @@ ABOVE_TWIN_BY_DESIGN = {
     "relu_inplace_for_big",
     "relu_abs_for_ints",
     "deriv_time_parity",  # right or wrong by the clock's second: graded on what it did (9.5 or 20)
+    "deriv_random_coin_per_process",  # right or wrong by a coin in the grading process: the same
 }
 CHEATS = [c for c in CHEATS if c["name"] not in ABOVE_TWIN_BY_DESIGN]
