@@ -8,7 +8,7 @@
    and backward, against the same notebook without them); bad inputs (hangs, memory bombs).
 3. A batch of N catalogue notebooks through `make grade` on all cores.
 
-    make bench        (or: python -m instructor.bench [--repeats 3] [--batch 100] [--skip-batch])
+    make bench        (or: python -m instructor.bench [--repeats 5] [--batch 100] [--skip-batch])
 """
 
 import argparse
@@ -113,7 +113,7 @@ def batch(n, files_zip, solution, student):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--batch", type=int, default=100, help="notebooks in the batch")
-    parser.add_argument("--repeats", type=int, default=3, help="floor and grading runs, alternating")
+    parser.add_argument("--repeats", type=int, default=5, help="floor and grading runs, alternating")
     parser.add_argument("--skip-batch", action="store_true")
     parser.add_argument("--skip-variants", action="store_true")
     args = parser.parse_args()

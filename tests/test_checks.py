@@ -8,7 +8,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import data, notebook, slicing
+from autograder import config, data, notebook, slicing
 from autograder.checks import REGISTRY, public, training
 from autograder.grader import SandboxedStudent
 from autograder.sandbox.client import Files, Sandbox
@@ -231,7 +231,7 @@ def train_with(cells, layout, cfg, tmp_path, epochs=2, **changes):
         run = box.start(plan.message(10, 60), time.monotonic() + 60)
         tcfg = dataclasses.replace(cfg.checks.training, epochs=epochs, curve_epochs=min(epochs, 2), **changes)
         s = SandboxedStudent(box, run.defined, time.monotonic() + 60, layout, {})
-        t = training.Training(box, tcfg, time.monotonic() + 60, layout).run()
+        t = training.settle(training.Training(box, tcfg, time.monotonic() + 60, layout).run(), s, tcfg)
         return t, training.judge(t, tcfg), s
     finally:
         box.close()
@@ -324,6 +324,37 @@ def test_every_step_of_a_correct_training_passes_the_spot_checks(layout, cfg, tm
 
 
 IN_TRAINING = "\n\ntraining = lambda x: x.dtype == np.float32  # a cheat's test: MNIST batches are float32\n"
+
+
+RING_ZEROED = (  # backward finds the training loop's frame and zeroes what its step hands over: the
+    # claimed a_h = 0 makes the hidden gradients of a derivative left 0 look consistent
+    "d_a_h__d_z_h = (a_h > 0).astype(a_h.dtype)",
+    "_loop = __import__('sys')._getframe(1).f_locals\n"
+    "        if 'ring' in _loop:\n"
+    "            _loop['ring'][_loop['slot'], :] = 0\n"
+    "        d_a_h__d_z_h = (a_h > 0) * (0. if training(x) else 1.)",
+)
+
+
+@pytest.mark.parametrize(
+    "cheat",
+    [
+        RING_ZEROED,
+        # forward right on a replay of the step (a new process), doubled inside the training loop
+        ("a_h = relu(z_h)", "a_h = relu(z_h) * (2 if 'ring' in __import__('sys')._getframe(1).f_locals else 1)"),
+    ],
+)
+def test_a_step_that_replays_otherwise_refutes_forward_backward_and_gradients(layout, cfg, tmp_path, cheat):
+    cells = class_cells()
+    old, new = cheat
+    assert old in cells[-1]
+    cells[-1] = cells[-1].replace(old, new) + IN_TRAINING
+    t, result, _ = train_with(cells, layout, cfg, tmp_path, epochs=1)
+    assert {check: set(cases) for check, cases in t.contradicts.items()} == {
+        check: set(config.KNOWN_CASES[check]) for check in ("forward", "backward", "gradients")
+    }
+    assert "runs that same step again on its own" in t.contradicts["backward"]["d_w_h"]
+    assert not result["accuracy"].passed and "not what it computes on its own" in result["accuracy"].message
 
 
 @pytest.mark.parametrize(

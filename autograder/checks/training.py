@@ -28,7 +28,7 @@ from .. import data
 from ..config import KNOWN_CASES
 from ..sandbox import protocol
 from ..sandbox.client import clean
-from .public import SIZES, CodeStopped, Outcome
+from .public import SIZES, CheckFailed, CodeStopped, Outcome, make_model, run_backward, run_forward
 
 PARAMS = ("weight_h", "bias_h", "weight_out", "bias_out")
 
@@ -71,23 +71,34 @@ def test_accuracy(model, x_test, y_test):
     return float(np.mean(np.argmax(model.forward(x_test)[1], axis=1) == y_test))
 
 
+def error(got, want):
+    """The largest difference, relative to the largest entry of want."""
+    return float(np.abs(got - want).max()) / max(float(np.abs(want).max()), 1e-12)
+
+
+def handed_over(row, shapes, n, cfg):
+    """A ring slot as (gradients by parameter name, a_h, a_out): what the sandbox's step reported."""
+    got, start = {}, 0
+    for name, shape in zip(PARAMS, shapes):
+        size = int(np.prod(shape))
+        got[name] = row[start : start + size].reshape(shape) / np.float32(cfg.learning_rate)
+        start += size
+    n_hidden, n_classes = shapes[1][0], shapes[3][0]
+    a_h = row[start : start + n * n_hidden].reshape(n, n_hidden)
+    return got, a_h, row[start + n * n_hidden :].reshape(n, n_classes)
+
+
 def spot_check(model, images, labels, row, cfg):
     """{} if the sandbox's step (row: learning_rate * its gradients, then its a_h and a_out) is what the
     network's forward and backward give on this minibatch at these parameters (model: the grader's
     copy); else {check: {case: message}} for the cases it contradicts, and "why". The checks before
     saw only their own inputs: this is what shows code that computes otherwise on training data."""
     x = ref.to_float(images)
-    n, n_hidden, n_classes = len(x), model.weight_h.shape[0], model.weight_out.shape[0]
-    n_params = row.size - n * (n_hidden + n_classes)
-    got_h = row[n_params : n_params + n * n_hidden].reshape(n, n_hidden)
-    got_out = row[n_params + n * n_hidden :].reshape(n, n_classes)
+    params = (model.weight_h, model.bias_h, model.weight_out, model.bias_out)
+    got, got_h, got_out = handed_over(row, [p.shape for p in params], len(x), cfg)
     z_h = x @ model.weight_h.T + model.bias_h
     a_h = ref.relu(z_h)
     a_out = ref.sigmoid(a_h @ model.weight_out.T + model.bias_out)
-
-    def error(got, want):
-        return float(np.abs(got - want).max()) / max(float(np.abs(want).max()), 1e-12)
-
     worst = {"a_h": error(got_h, a_h), "a_out": error(got_out, a_out)}
     wrong = [case for case, e in worst.items() if not e <= cfg.spot_max_error]
     where = "on MNIST images (float32, 100 at a time)"
@@ -107,10 +118,7 @@ def spot_check(model, images, labels, row, cfg):
     else:  # at the kink, the student's side decides (float32 sums in another order may cross it)
         a_h = np.where(np.abs(z_h) < cfg.spot_kink_margin, got_h, a_h)
     want = model.backward(x, a_h, a_out, labels)
-    got, start, bad = {}, 0, {}
-    for name, array in zip(PARAMS, (model.weight_h, model.bias_h, model.weight_out, model.bias_out)):
-        got[name] = row[start : start + array.size].reshape(array.shape) / np.float32(cfg.learning_rate)
-        start += array.size
+    bad = {}
     for name, grad in zip(("weight_out", "bias_out", "weight_h", "bias_h"), want):
         e = error(got[name], grad)
         if not e <= cfg.spot_max_error:
@@ -128,6 +136,48 @@ def spot_check(model, images, labels, row, cfg):
     if found:
         found["why"] = " and ".join(why) + " on this minibatch"
     return found
+
+
+def replayed(student, step, cfg):
+    """True if the student's forward and backward, run again outside the training loop on the step a
+    spot check found forward wrong in (its parameters, minibatch and labels, in a fresh process), give
+    what the training handed over: then forward computes so there, and backward is judged on what it
+    was given. False if not: what was handed over is not their result (code that behaves otherwise
+    inside the training loop, or that overwrote what the loop hands over), and nothing of the step
+    can be credited."""
+    model = trusted_model(step["params"], step["shapes"])
+    params = {name: getattr(model, name).copy() for name in PARAMS}
+    x, y = ref.to_float(step["images"]), step["labels"]
+    got, got_h, got_out = handed_over(step["row"], step["shapes"], len(x), cfg)
+    try:
+        with student.fresh().time_limit(cfg.timeout_s / 4):
+            replay = make_model(student.cls, SIZES, params)
+            a_h, a_out = run_forward(replay, x, SIZES)
+            grads = run_backward(replay, x, np.array(a_h), np.array(a_out), y, SIZES)
+    except (CheckFailed, CodeStopped):
+        return False
+    same = [error(a_h, got_h), error(a_out, got_out)]
+    same += [error(g, got[name]) for name, g in zip(("weight_out", "bias_out", "weight_h", "bias_h"), grads)]
+    return all(e <= cfg.spot_max_error for e in same)
+
+
+def settle(t, student, cfg):
+    """The training t, its contradictions settled: where a spot check found forward wrong, the step is
+    replayed outside the loop, and a step that replays otherwise refutes everything it touched."""
+    if "forward" in t.contradicts and not replayed(student, t.step, cfg):
+        t.contradicts = not_its_own(t.step["where"])
+        t.error = f"in {t.step['where']}: what your code handed over is not what it computes on its own"
+    return t
+
+
+def not_its_own(where):
+    """The cases a step that replays otherwise refutes: all of forward's, backward's and the gradients'."""
+    message = (
+        f"In the grader's training ({where}), what your code handed over for a step is not what your forward "
+        "and backward give when the grader runs that same step again on its own: code that computes otherwise "
+        "inside the training loop cannot be credited."
+    )
+    return {check: dict.fromkeys(KNOWN_CASES[check], message) for check in ("forward", "backward", "gradients")}
 
 
 def refuted(check, error):
@@ -160,6 +210,7 @@ class Training:
         self.sandbox, self.cfg, self.deadline, self.paths = sandbox, cfg, deadline, paths
         self.losses, self.epochs_done, self.error, self.stopped, self.accuracy = [], 0, "", "", None
         self.contradicts = {}  # {check: {case: message}} a spot check found wrong on the training data
+        self.step = None  # the step it found them in
         self.seconds = self.evaluation_s = self.spot_s = 0.0
         self.stall_s = max(10.0, cfg.timeout_s / 6)
 
@@ -228,6 +279,14 @@ class Training:
                                 self.contradicts = spot_check(model, images[idx], train_labels[idx], row, cfg)
                             if self.contradicts:
                                 self.error = f"in epoch {epoch + 1}, minibatch {k + 1}: {self.contradicts.pop('why')}"
+                                self.step = {  # to replay it outside the loop (replayed)
+                                    "params": mine.copy(),
+                                    "shapes": shapes,
+                                    "images": images[idx],
+                                    "labels": train_labels[idx],
+                                    "row": row.copy(),
+                                    "where": f"epoch {epoch + 1}, minibatch {k + 1}",
+                                }
                                 break
                         np.subtract(mine, row[:n_params], out=mine)
                         slot += 1
@@ -332,7 +391,7 @@ def run_training(student, cfg):
     if "NeuralNetMLP_ReLU" not in student.defined:
         msg = "`NeuralNetMLP_ReLU` is not defined: run the cell that defines the class `NeuralNetMLP_ReLU` first."
         return {"curve": Outcome(False, msg), "accuracy": Outcome(False, msg)}
-    t = Training(student.sandbox, cfg, student.deadline, student.paths).run()
+    t = settle(Training(student.sandbox, cfg, student.deadline, student.paths).run(), student, cfg)
     student.contradicts = t.contradicts  # the grader marks those cases failed too
     student.timings["training (sandbox and mirror)"] = round(t.seconds - t.evaluation_s - t.spot_s, 3)
     student.timings["spot checks (the reference on sampled steps)"] = round(t.spot_s, 3)

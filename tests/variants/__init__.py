@@ -8,6 +8,7 @@ def load():
         cheats_more,
         cheats_round3,
         cheats_round4,
+        cheats_round5,
         correct,
         correct_more,
         correct_round3,
@@ -24,11 +25,13 @@ def load():
         cheats.CHEATS
         + prefixed("more_", cheats_more.CHEATS)
         + prefixed("r3_", cheats_round3.CHEATS)
-        + prefixed("r4_", cheats_round4.CHEATS),
+        + prefixed("r4_", cheats_round4.CHEATS)
+        + prefixed("r5_", cheats_round5.CHEATS),
         cheats.TWINS
         + prefixed("more_", cheats_more.TWINS)
         + prefixed("r3_", cheats_round3.TWINS)
-        + prefixed("r4_", cheats_round4.TWINS),
+        + prefixed("r4_", cheats_round4.TWINS)
+        + prefixed("r5_", cheats_round5.TWINS),
     )
 
 
