@@ -12,11 +12,13 @@ time never counts. The rules lean towards running a cell: a star import, `exec`,
 `%cd`, `!`, `%%writefile`, `%pylab`, a `".py"` file name (a module written with `open`) or a change to
 `sys.path` or `os.environ` make a cell always run, and a
 cell runs if it assigns an attribute of a needed name, passes one to a function, calls one of its
-methods, or calls a function of the notebook that changes one.
+methods, or calls a function of the notebook that changes one, or if it names a file (a string such
+as "config.json") that a cell run names too: the one may write what the other reads.
 """
 
 import ast
 import builtins
+import re
 from dataclasses import dataclass, field
 
 GRADED = {"relu": ("relu",), "NeuralNetMLP_ReLU": ("forward", "backward")}  # name: its grader.check names
@@ -94,6 +96,9 @@ ENVIRONMENT_CALLS = {
 }
 
 
+FILE_NAME = re.compile(r"[\w\-./\\]+\.[A-Za-z][A-Za-z0-9]{0,7}")  # "mlp_config.json", "out/w.npy"
+
+
 @dataclass
 class Facts:
     """What one cell does to the notebook's names, as far as its code shows."""
@@ -105,6 +110,7 @@ class Facts:
     calls: set = field(default_factory=set)  # notebook functions it calls at the top level
     modules: set = field(default_factory=set)  # names it binds to modules (import)
     always: bool = False  # effects the analysis cannot follow
+    files: set = field(default_factory=set)  # string constants that look like file names
     functions: dict = field(default_factory=dict)  # name: globals the function changes
     function_calls: dict = field(default_factory=dict)  # name: names the function calls
 
@@ -360,6 +366,8 @@ def _statement(stmt, f):
                 f.changes |= {("argument", a.id) for a in node.args if isinstance(a, ast.Name)}
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.endswith(".py"):
             f.always = True  # it may write a module that a later cell imports
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and FILE_NAME.fullmatch(node.value):
+            f.files.add(node.value)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             _statement(node, f)
         elif isinstance(node, ast.alias):
@@ -441,6 +449,7 @@ def plan(cells, graded=GRADED, also=()):
     def touches(f, needed):
         return (
             bool(f.binds & needed)
+            or bool(f.files & files)
             or hits(f.changes, needed)
             or any(hits(changers.get(fn, ()), needed) for fn in f.calls)
         )
@@ -448,6 +457,7 @@ def plan(cells, graded=GRADED, also=()):
     bound = set().union(*(f.binds for f in info.values())) if info else set()
     not_ours = set(dir(builtins)) - bound  # print, super, len...: the notebook does not define them
     needed, include = set(graded) | set(also), set()
+    files = set()  # file names the cells run name
     if any(f.always and bool({"exec", "eval", "globals", "vars", "locals"} & f.uses) for f in info.values()):
         include = set(info)  # names reached dynamically: run everything
     changed = True
@@ -458,6 +468,7 @@ def plan(cells, graded=GRADED, also=()):
                 continue
             include.add(number)
             needed |= f.uses - not_ours
+            files |= f.files
             changed = True
     steps = []
     snapshots_after = {}

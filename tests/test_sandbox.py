@@ -327,3 +327,21 @@ def test_an_import_the_grader_lacks_costs_only_that_import(layout, tmp_path):
         assert probe(box, "").tolist() == [0.0]
     finally:
         box.close()
+
+
+def test_the_notebook_namespace_is_the_main_module(layout, tmp_path):
+    """As in Jupyter: `sys.modules[__name__]` and pickle find the notebook's definitions."""
+    box, run = start(
+        [
+            "import sys, pickle\nimport numpy as np\ndef relu_grad(a):\n    return a > 0",
+            probe_cell("result = [getattr(sys.modules[__name__], 'relu_grad') is relu_grad, pickle.dumps(relu_grad)]"),
+        ],
+        layout,
+        tmp_path,
+    )
+    try:
+        assert not run.notes, run.notes
+        found, pickled = probe(box, "")
+        assert found is True and pickled
+    finally:
+        box.close()

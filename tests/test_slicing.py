@@ -205,3 +205,14 @@ def test_names_found_unbound_pull_in_the_cells_that_bind_them(tmp_path):
     first = slicing.plan(cells)
     assert first.skipped == [2] and first.binders_skipped(["SLOPE", "nothing"]) == {"SLOPE"}
     assert ran(slicing.plan(cells, also={"SLOPE"})) == [1, 2, 3]
+
+
+def test_a_cell_that_names_a_file_a_needed_cell_names_runs(tmp_path):
+    plan = plan_of(
+        "import json\nimport numpy as np",
+        "json.dump({'scale': 0.1}, open('mlp_config.json', 'w'))",  # writes what the relu cell reads
+        "np.save('weights.npy', np.zeros(3))",  # a file no needed cell names
+        "SCALE = json.load(open('mlp_config.json'))['scale']\n" + RELU,
+        tmp_path=tmp_path,
+    )
+    assert ran(plan) == [1, 2, 4]

@@ -256,6 +256,14 @@ class Shell:
         return lambda *args, **kwargs: None
 
 
+def main_namespace():
+    """The namespace of a new `__main__` module, as IPython's: `sys.modules[__name__]`, pickle and
+    `getattr(sys.modules["__main__"], name)` find the notebook's definitions there."""
+    module = types.ModuleType("__main__")
+    sys.modules["__main__"] = module
+    return module.__dict__
+
+
 def install(namespace, notes):
     """Make the notebook's namespace look like a Jupyter kernel's, enough to run its cells."""
     shell = Shell(namespace, notes)

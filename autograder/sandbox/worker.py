@@ -66,8 +66,9 @@ def error_text(e):
 class Notebook:
     def __init__(self, control):
         self.control = control
-        self.ns, self.notes, self.graded = {}, [], {}
+        self.notes, self.graded = [], {}
         self.flags, self.unbound = 0, set()  # future features in force; names a cell found unbound
+        self.ns = notebook_env.main_namespace()
         self.shell = notebook_env.install(self.ns, self.notes)
 
     def run(self, plan):

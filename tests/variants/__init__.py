@@ -13,6 +13,7 @@ def load():
         correct_more,
         correct_round3,
         correct_round4,
+        correct_round5,
     )
 
     def prefixed(prefix, items):  # the two catalogues' twins share names
@@ -21,7 +22,11 @@ def load():
         ]
 
     return (
-        correct.VARIANTS + correct_more.VARIANTS + correct_round3.VARIANTS + correct_round4.VARIANTS,
+        correct.VARIANTS
+        + correct_more.VARIANTS
+        + correct_round3.VARIANTS
+        + correct_round4.VARIANTS
+        + correct_round5.VARIANTS,
         cheats.CHEATS
         + prefixed("more_", cheats_more.CHEATS)
         + prefixed("r3_", cheats_round3.CHEATS)
