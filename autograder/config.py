@@ -67,8 +67,8 @@ class GradientsCheck(Check):
 
 @dataclasses.dataclass(frozen=True)
 class TrainingCheck(Check):
-    model_seed: int = 123
-    shuffle_seed: int = 123
+    model_seed: int = 4
+    shuffle_seed: int = 4
     epochs: int = 20
     learning_rate: float = 0.1
     minibatch_size: int = 100
