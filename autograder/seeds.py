@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reference import mlp as ref
 
-SEEDED = ("relu", "forward", "backward", "gradients")  # training keeps the book's seeds, but for spot_seed
+SEEDED = ("relu", "forward", "backward", "gradients")  # training keeps grading.yml's seeds, but for spot_seed
 
 
 def for_notebook(notebook_bytes, checks):

@@ -326,6 +326,16 @@ def test_every_step_of_a_correct_training_passes_the_spot_checks(layout, cfg, tm
 IN_TRAINING = "\n\ntraining = lambda x: x.dtype == np.float32  # a cheat's test: MNIST batches are float32\n"
 
 
+def train_cheat(cheat, layout, cfg, tmp_path):
+    """One epoch of the reference class with cheat = (old, new) applied to it, and `training(x)`."""
+    cells = class_cells()
+    old, new = cheat
+    assert old in cells[-1]
+    cells[-1] = cells[-1].replace(old, new) + IN_TRAINING
+    t, result, _ = train_with(cells, layout, cfg, tmp_path, epochs=1)
+    return t, result
+
+
 RING_ZEROED = (  # backward finds the training loop's frame and zeroes what its step hands over: the
     # claimed a_h = 0 makes the hidden gradients of a derivative left 0 look consistent
     "d_a_h__d_z_h = (a_h > 0).astype(a_h.dtype)",
@@ -345,11 +355,7 @@ RING_ZEROED = (  # backward finds the training loop's frame and zeroes what its 
     ],
 )
 def test_a_step_that_replays_otherwise_refutes_forward_backward_and_gradients(layout, cfg, tmp_path, cheat):
-    cells = class_cells()
-    old, new = cheat
-    assert old in cells[-1]
-    cells[-1] = cells[-1].replace(old, new) + IN_TRAINING
-    t, result, _ = train_with(cells, layout, cfg, tmp_path, epochs=1)
+    t, result = train_cheat(cheat, layout, cfg, tmp_path)
     assert {check: set(cases) for check, cases in t.contradicts.items()} == {
         check: set(config.KNOWN_CASES[check]) for check in ("forward", "backward", "gradients")
     }
@@ -388,11 +394,7 @@ def test_a_step_that_replays_otherwise_refutes_forward_backward_and_gradients(la
     ],
 )
 def test_code_that_computes_otherwise_in_training_loses_the_cases_it_passed(layout, cfg, tmp_path, cheat, contradicted):
-    cells = class_cells()
-    old, new = cheat
-    assert old in cells[-1]
-    cells[-1] = cells[-1].replace(old, new) + IN_TRAINING
-    t, result, _ = train_with(cells, layout, cfg, tmp_path, epochs=1)
+    t, result = train_cheat(cheat, layout, cfg, tmp_path)
     assert {check: set(cases) for check, cases in t.contradicts.items()} == contradicted
     assert "In the grader's training" in next(iter(t.contradicts["gradients"].values()))
     assert not result["curve"].passed and "Training stopped after 0 of 1 epochs" in result["accuracy"].message

@@ -31,6 +31,8 @@ from ..sandbox.client import clean
 from .public import SIZES, CheckFailed, CodeStopped, Outcome, make_model, run_backward, run_forward
 
 PARAMS = ("weight_h", "bias_h", "weight_out", "bias_out")
+GRADIENTS = ("weight_out", "bias_out", "weight_h", "bias_h")  # the order backward returns their gradients in
+ON_MNIST = "on MNIST images (float32, 100 at a time)"  # what the training feeds forward and backward
 
 
 def initial_params(seed):
@@ -101,32 +103,31 @@ def spot_check(model, images, labels, row, cfg):
     a_out = ref.sigmoid(a_h @ model.weight_out.T + model.bias_out)
     worst = {"a_h": error(got_h, a_h), "a_out": error(got_out, a_out)}
     wrong = [case for case, e in worst.items() if not e <= cfg.spot_max_error]
-    where = "on MNIST images (float32, 100 at a time)"
     found, why = {}, []
     if wrong:
         what = " and ".join(f"{case} (largest difference {worst[case]:.2g} of its largest value)" for case in wrong)
         message = (
-            f"In the grader's training, {where}, forward's {what} differs from the network's: your forward computes "
+            f"In the grader's training, {ON_MNIST}, forward's {what} differs from the network's: your forward computes "
             "otherwise there than on the checks' inputs."
         )
         if (got_h < 0).any() or not ((got_out >= 0) & (got_out <= 1)).all():
             wrong.append("runs")  # what the forward check's first case asks: a_h >= 0, a_out in [0, 1]
         found["forward"] = {case: message for case in wrong}
-        found["gradients"] = dict.fromkeys(KNOWN_CASES["gradients"], message)
+        found.update(all_cases(["gradients"], message))
         why.append(f"forward's {' and '.join(c for c in wrong if c != 'runs')} differ from the network's")
         a_h, a_out = got_h, got_out  # backward is judged on what it was given, as the backward check does
     else:  # at the kink, the student's side decides (float32 sums in another order may cross it)
         a_h = np.where(np.abs(z_h) < cfg.spot_kink_margin, got_h, a_h)
     want = model.backward(x, a_h, a_out, labels)
     bad = {}
-    for name, grad in zip(("weight_out", "bias_out", "weight_h", "bias_h"), want):
+    for name, grad in zip(GRADIENTS, want):
         e = error(got[name], grad)
         if not e <= cfg.spot_max_error:
             bad[name] = e
     if bad:
         names = " and ".join(f"{name} (largest difference {e:.2g} of its largest entry)" for name, e in bad.items())
         message = (
-            f"In the grader's training, {where}, backward's gradient for {names} differs from the network's: your "
+            f"In the grader's training, {ON_MNIST}, backward's gradient for {names} differs from the network's: your "
             "backward computes otherwise there than on the checks' inputs."
         )
         short = [name.replace("weight", "w").replace("bias", "b") for name in bad]
@@ -146,7 +147,7 @@ def replayed(student, step, cfg):
     inside the training loop, or that overwrote what the loop hands over), and nothing of the step
     can be credited."""
     model = trusted_model(step["params"], step["shapes"])
-    params = {name: getattr(model, name).copy() for name in PARAMS}
+    params = {name: getattr(model, name) for name in PARAMS}  # make_model gives the student copies
     x, y = ref.to_float(step["images"]), step["labels"]
     got, got_h, got_out = handed_over(step["row"], step["shapes"], len(x), cfg)
     try:
@@ -157,7 +158,7 @@ def replayed(student, step, cfg):
     except (CheckFailed, CodeStopped):
         return False
     same = [error(a_h, got_h), error(a_out, got_out)]
-    same += [error(g, got[name]) for name, g in zip(("weight_out", "bias_out", "weight_h", "bias_h"), grads)]
+    same += [error(g, got[name]) for name, g in zip(GRADIENTS, grads)]
     return all(e <= cfg.spot_max_error for e in same)
 
 
@@ -177,7 +178,7 @@ def not_its_own(where):
         "and backward give when the grader runs that same step again on its own: code that computes otherwise "
         "inside the training loop cannot be credited."
     )
-    return {check: dict.fromkeys(KNOWN_CASES[check], message) for check in ("forward", "backward", "gradients")}
+    return all_cases(["forward", "backward", "gradients"], message)
 
 
 def refuted(check, error):
@@ -185,11 +186,12 @@ def refuted(check, error):
     and the gradients' that follow from them)."""
     if check not in ("forward", "backward"):
         return {}
-    message = f"In the grader's training, on MNIST images (float32, 100 at a time), {error}."
-    return {
-        check: dict.fromkeys(KNOWN_CASES[check], message),
-        "gradients": dict.fromkeys(KNOWN_CASES["gradients"], message),
-    }
+    return all_cases([check, "gradients"], f"In the grader's training, {ON_MNIST}, {error}.")
+
+
+def all_cases(checks, message):
+    """{check: {case: message}} for every case of these checks."""
+    return {check: dict.fromkeys(KNOWN_CASES[check], message) for check in checks}
 
 
 class Stopwatch:
@@ -278,14 +280,15 @@ class Training:
                             with spotting:
                                 self.contradicts = spot_check(model, images[idx], train_labels[idx], row, cfg)
                             if self.contradicts:
-                                self.error = f"in epoch {epoch + 1}, minibatch {k + 1}: {self.contradicts.pop('why')}"
+                                where = f"epoch {epoch + 1}, minibatch {k + 1}"
+                                self.error = f"in {where}: {self.contradicts.pop('why')}"
                                 self.step = {  # to replay it outside the loop (replayed)
                                     "params": mine.copy(),
                                     "shapes": shapes,
                                     "images": images[idx],
                                     "labels": train_labels[idx],
                                     "row": row.copy(),
-                                    "where": f"epoch {epoch + 1}, minibatch {k + 1}",
+                                    "where": where,
                                 }
                                 break
                         np.subtract(mine, row[:n_params], out=mine)

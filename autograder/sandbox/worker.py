@@ -34,7 +34,6 @@ import npz  # noqa: E402
 import protocol  # noqa: E402
 
 np_copyto, np_multiply, np_subtract, np_take = np.copyto, np.multiply, np.subtract, np.take
-np_array_equal = np.array_equal
 np_frombuffer, np_array_equal, float32, os_fork, os_exit = np.frombuffer, np.array_equal, np.float32, os.fork, os._exit
 
 # a cell's `from __future__ import ...` holds for every later cell, as IPython's compiler keeps it
